@@ -1,0 +1,313 @@
+import { TorchError } from '../errors';
+import { sameShape } from '../shape';
+import { Tensor } from '../tensor';
+import { withGradMode } from './gradMode';
+import { accumulatorOf as accumulatorFor, Edge, Node } from './node';
+import { add, cast } from '../ops/elementwise';
+import { sumToShape } from '../ops/reduce';
+
+/** A gradient that reached a node's input, and which node sent it (null: the root gradient). */
+export interface Contribution {
+  from: Node | null;
+  grad: Tensor;
+}
+
+/** One node execution, in PyTorch's order: what came in, what went out, what was accumulated. */
+export interface BackwardEvent {
+  node: Node;
+  /** The gradient w.r.t. each of the node's outputs, summed over its consumers. */
+  gradIn: (Tensor | null)[];
+  /** For each output, the separate gradients that were summed into gradIn. */
+  contributions: Contribution[][];
+  /** The gradient sent along each of node.next (null where nothing flows). */
+  gradOut: (Tensor | null)[];
+  /** For AccumulateGrad: the leaf's .grad before and after. */
+  accumulation?: { tensor: Tensor; before: Tensor | null; incoming: Tensor; after: Tensor };
+}
+
+export interface BackwardOptions {
+  retainGraph: boolean;
+  /** torch.autograd.grad: capture gradients for these tensors instead of accumulating into .grad. */
+  inputs?: Tensor[];
+  allowUnused?: boolean;
+  /** Record contributions and .grad snapshots for stepping (off for benchmarks). */
+  record?: boolean;
+}
+
+/** A max-heap of nodes by sequence number: of the ready nodes, the most recently created runs first. */
+class ReadyQueue {
+  private heap: Node[] = [];
+  get size(): number {
+    return this.heap.length;
+  }
+  push(n: Node): void {
+    const h = this.heap;
+    h.push(n);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p].seq >= h[i].seq) break;
+      [h[p], h[i]] = [h[i], h[p]];
+      i = p;
+    }
+  }
+  pop(): Node {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length > 0) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && h[l].seq > h[m].seq) m = l;
+        if (r < h.length && h[r].seq > h[m].seq) m = r;
+        if (m === i) break;
+        [h[m], h[i]] = [h[i], h[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** The edge a root tensor's gradient enters the graph through. */
+function rootEdge(t: Tensor): Edge {
+  if (t.gradFn) return { node: t.gradFn, inputNr: t.outputNr };
+  if (t.requiresGrad) {
+    // a leaf as root: its AccumulateGrad
+    return { node: accumulatorFor(t), inputNr: 0 };
+  }
+  throw new TorchError('RuntimeError', 'element 0 of tensors does not require grad and does not have a grad_fn');
+}
+
+
+/** Makes the gradient fit the input it flows into: sum broadcast dims, cast dtype (PyTorch's validate_outputs). */
+function fitGradient(g: Tensor, node: Node, index: number): Tensor {
+  const meta = node.inputMeta[index];
+  if (!meta) return g;
+  let out = g;
+  if (!sameShape(out.shape, meta.shape)) {
+    out = sumToShape(out, meta.shape, () => {
+      throw new TorchError(
+        'RuntimeError',
+        `Function ${node.name} returned an invalid gradient at index ${index} - got [${g.shape.join(', ')}] but expected shape compatible with [${meta.shape.join(', ')}]`,
+      );
+    });
+  }
+  if (out.dtype !== meta.dtype) out = cast(out, meta.dtype);
+  return out;
+}
+
+/**
+ * Runs backward from `roots` with the given initial gradients, yielding one event per node
+ * execution in PyTorch's order. Returns the captured gradients when options.inputs is set.
+ */
+export function* backwardSteps(
+  roots: Tensor[],
+  rootGrads: Tensor[],
+  options: BackwardOptions,
+): Generator<BackwardEvent, (Tensor | null)[] | undefined> {
+  const recordEvents = options.record !== false;
+  const edges = roots.map(rootEdge);
+
+  // Dependencies: how many edges lead into each node reachable from the roots.
+  const deps = new Map<Node, number>();
+  const seen = new Set<Node>();
+  const stack: Node[] = [];
+  for (const e of edges) {
+    if (!seen.has(e.node)) {
+      seen.add(e.node);
+      stack.push(e.node);
+    }
+  }
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const e of n.next) {
+      if (!e) continue;
+      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
+      if (!seen.has(e.node)) {
+        seen.add(e.node);
+        stack.push(e.node);
+      }
+    }
+  }
+
+  // torch.autograd.grad: which nodes must run to reach the inputs, and where to capture.
+  const capture = new Map<Node, { inputNr: number; slot: number }[]>();
+  let needed: Set<Node> | null = null;
+  const captured: (Tensor | null)[] = [];
+  if (options.inputs) {
+    options.inputs.forEach((t, slot) => {
+      captured.push(null);
+      if (!t.requiresGrad) {
+        throw new TorchError('RuntimeError', 'One of the differentiated Tensors does not require grad');
+      }
+      const e = t.gradFn ? { node: t.gradFn, inputNr: t.outputNr } : { node: accumulatorFor(t), inputNr: 0 };
+      const list = capture.get(e.node) ?? [];
+      list.push({ inputNr: e.inputNr, slot });
+      capture.set(e.node, list);
+    });
+    needed = markNeeded(seen, capture);
+  }
+
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const contribs = new Map<Node, Contribution[][]>();
+  const addToBuffer = (node: Node, inputNr: number, g: Tensor, from: Node | null): void => {
+    let b = buffers.get(node);
+    if (!b) {
+      b = new Array<Tensor | null>(node.numOutputs).fill(null);
+      buffers.set(node, b);
+    }
+    const prev = b[inputNr];
+    b[inputNr] = prev ? add(prev, g) : g;
+    if (recordEvents) {
+      let c = contribs.get(node);
+      if (!c) {
+        c = Array.from({ length: node.numOutputs }, () => []);
+        contribs.set(node, c);
+      }
+      c[inputNr].push({ from, grad: g });
+    }
+  };
+
+  const queue = new ReadyQueue();
+  const enqueued = new Set<Node>();
+  const enqueue = (n: Node): void => {
+    enqueued.add(n);
+    queue.push(n);
+  };
+  edges.forEach((e, i) => addToBuffer(e.node, e.inputNr, rootGrads[i], null));
+  for (const e of edges) if ((deps.get(e.node) ?? 0) === 0 && !enqueued.has(e.node)) enqueue(e.node);
+
+  const executed: Node[] = [];
+  while (queue.size > 0) {
+    const node = queue.pop();
+    let gradIn = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
+    buffers.delete(node);
+
+    // tensor hooks and retain_grad, on the summed incoming gradient
+    gradIn = gradIn.map((g, i) => (g ? runHooks(node, i, g) : g));
+
+    const caps = capture.get(node);
+    if (caps) for (const c of caps) captured[c.slot] = gradIn[c.inputNr];
+    const runs = needed ? needed.has(node) && !node.isAccumulateGrad : true;
+
+    let gradOut: (Tensor | null)[] = [];
+    let accumulation: BackwardEvent['accumulation'];
+    if (runs) {
+      if (node.isAccumulateGrad) {
+        accumulation = accumulate(node.variable!, gradIn[0], recordEvents);
+      } else if (gradIn.some((g) => g)) {
+        gradOut = withGradMode(false, () => node.vjp(gradIn, node));
+      } else {
+        gradOut = node.next.map(() => null);
+      }
+      executed.push(node);
+      if (!options.retainGraph) node.release();
+    }
+
+    if (recordEvents) {
+      yield {
+        node,
+        gradIn,
+        contributions: contribs.get(node) ?? [],
+        gradOut: node.next.map((e, i) => (e && gradOut[i] ? gradOut[i] : null)),
+        accumulation,
+      };
+    }
+    contribs.delete(node);
+
+    node.next.forEach((e, i) => {
+      if (!e) return;
+      const g = runs ? gradOut[i] : null;
+      if (g) addToBuffer(e.node, e.inputNr, fitGradient(g, node, i), node);
+      const left = (deps.get(e.node) ?? 1) - 1;
+      deps.set(e.node, left);
+      if (left === 0 && (!needed || needed.has(e.node) || capture.has(e.node))) enqueue(e.node);
+    });
+  }
+
+  if (options.inputs) {
+    if (!options.allowUnused && captured.some((g) => g === null)) {
+      throw new TorchError(
+        'RuntimeError',
+        'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
+      );
+    }
+    return captured;
+  }
+  return undefined;
+}
+
+/** Nodes on some path from the roots to a capture point. */
+function markNeeded(reachable: Set<Node>, capture: Map<Node, unknown>): Set<Node> {
+  const needed = new Set<Node>();
+  // iterate to a fixed point in reverse topological fashion (graphs here are small enough)
+  const order = topoOrder(reachable);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i];
+    if (capture.has(n) || n.next.some((e) => e && needed.has(e.node))) needed.add(n);
+  }
+  return needed;
+}
+
+/** Reachable nodes, each before the nodes it points to. */
+function topoOrder(nodes: Set<Node>): Node[] {
+  const indeg = new Map<Node, number>();
+  for (const n of nodes) for (const e of n.next) if (e) indeg.set(e.node, (indeg.get(e.node) ?? 0) + 1);
+  const ready = [...nodes].filter((n) => !indeg.get(n));
+  const out: Node[] = [];
+  while (ready.length) {
+    const n = ready.pop()!;
+    out.push(n);
+    for (const e of n.next) {
+      if (!e) continue;
+      const d = indeg.get(e.node)! - 1;
+      indeg.set(e.node, d);
+      if (d === 0) ready.push(e.node);
+    }
+  }
+  return out;
+}
+
+function runHooks(node: Node, outputNr: number, g: Tensor): Tensor {
+  let grad = g;
+  const hooks = node.isAccumulateGrad ? node.variable!.hooks : node.preHooks.get(outputNr);
+  if (hooks) {
+    for (const h of hooks) {
+      const r = withGradMode(false, () => h(grad));
+      if (r) grad = r;
+    }
+  }
+  const retained = node.retained.get(outputNr);
+  if (retained) {
+    retained.grad = retained.grad ? withGradMode(false, () => add(retained.grad!, grad)) : cloneDetached(grad);
+  }
+  return grad;
+}
+
+function cloneDetached(t: Tensor): Tensor {
+  return Tensor.fromData(t.copyValues(), t.shape, t.dtype);
+}
+
+/** AccumulateGrad: .grad = incoming (a copy) the first time, then .grad += incoming in place. */
+function accumulate(leaf: Tensor, incoming: Tensor | null, snapshot: boolean): BackwardEvent['accumulation'] {
+  if (!incoming) return undefined;
+  const before = snapshot && leaf.grad ? cloneDetached(leaf.grad) : null;
+  if (!leaf.grad) {
+    leaf.grad = cloneDetached(incoming);
+  } else {
+    const g = leaf.grad;
+    const sum = withGradMode(false, () => add(g, incoming));
+    const dst = g.storage.data;
+    const vals = sum.values();
+    if (g.isContiguous()) dst.set(vals, g.offset);
+    else for (let i = 0; i < vals.length; i++) dst[g.storageIndex(i)] = vals[i];
+    g.bumpVersion();
+  }
+  if (!snapshot) return undefined;
+  return { tensor: leaf, before, incoming, after: cloneDetached(leaf.grad) };
+}

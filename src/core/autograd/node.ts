@@ -1,0 +1,182 @@
+import { DType, legacyTypeName } from '../dtype';
+import { TorchError } from '../errors';
+import { shapeStr } from '../shape';
+import type { Tensor, TensorHook } from '../tensor';
+import { isGradEnabled } from './gradMode';
+
+/** An edge of the graph: the node that receives a gradient, and which of its inputs it is. */
+export interface Edge {
+  node: Node;
+  inputNr: number;
+}
+
+/** What the engine needs to check and fix a gradient flowing into an input: its shape and dtype. */
+export interface InputMeta {
+  shape: number[];
+  dtype: DType;
+}
+
+/** The vector-Jacobian product of a node: gradients w.r.t. its outputs in, w.r.t. its inputs out. */
+export type Vjp = (gradOutputs: (Tensor | null)[], node: Node) => (Tensor | null)[];
+
+export const BACKWARD_SECOND_TIME =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). ' +
+  'Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). ' +
+  'Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+/** A tensor saved for backward, with the version it had, so in-place changes are detected. */
+export class SavedTensor {
+  readonly version: number;
+  readonly producerName: string | null;
+  readonly producerOutputNr: number;
+  constructor(
+    private tensor: Tensor | null,
+    private owner: Node,
+    isOutput: boolean,
+  ) {
+    this.version = tensor ? tensor.version : 0;
+    const fn = isOutput ? owner : tensor?.gradFn ?? null;
+    this.producerName = fn ? fn.name : null;
+    this.producerOutputNr = tensor ? tensor.outputNr : 0;
+  }
+
+  /** The saved tensor, or PyTorch's error if it was freed or modified in place since. */
+  unpack(): Tensor | null {
+    if (this.owner.released) throw new TorchError('RuntimeError', BACKWARD_SECOND_TIME);
+    const t = this.tensor;
+    if (t && t.version !== this.version) {
+      let msg =
+        'one of the variables needed for gradient computation has been modified by an inplace operation: ' +
+        `[${legacyTypeName(t.dtype)} ${shapeStr(t.shape)}]`;
+      if (this.producerName) msg += `, which is output ${this.producerOutputNr} of ${this.producerName},`;
+      msg +=
+        ` is at version ${t.version}; expected version ${this.version} instead. Hint: enable anomaly detection to find ` +
+        'the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).';
+      throw new TorchError('RuntimeError', msg);
+    }
+    return t;
+  }
+
+  release(): void {
+    this.tensor = null;
+  }
+
+  /** After an in-place op rebased `to`'s history onto this node, the saved output is `to` itself. */
+  retarget(from: Tensor, to: Tensor): SavedTensor | null {
+    return this.tensor === from ? new SavedTensor(to, this.owner, true) : null;
+  }
+}
+
+let nextSeq = 0;
+/** AccumulateGrad runs as soon as it is ready, as in PyTorch (its sequence number is UINT64_MAX). */
+const ACCUMULATE_SEQ = Number.MAX_SAFE_INTEGER;
+
+/** Opaque information a front end attaches to what it creates (e.g. the source range). */
+export type Origin = unknown;
+let currentOrigin: Origin = undefined;
+export const setCurrentOrigin = (o: Origin): void => {
+  currentOrigin = o;
+};
+export const getCurrentOrigin = (): Origin => currentOrigin;
+
+let nextNodeId = 1;
+
+/** A node of the backward graph (a grad_fn). */
+export class Node {
+  readonly id = nextNodeId++;
+  readonly seq: number;
+  released = false;
+  readonly saved = new Map<string, SavedTensor>();
+  /** Non-tensor attributes saved for backward (dims, scalars), as PyTorch exposes them. */
+  readonly attrs: Record<string, unknown> = {};
+  /** Hooks on the gradient of each output (register_hook on the non-leaf tensor). */
+  readonly preHooks = new Map<number, TensorHook[]>();
+  /** Non-leaf tensors that called retain_grad(), by output number. */
+  readonly retained = new Map<number, Tensor>();
+  readonly origin: Origin = currentOrigin;
+  /** For AccumulateGrad: the leaf it accumulates into. */
+  variable: Tensor | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly next: (Edge | null)[],
+    readonly inputMeta: (InputMeta | null)[],
+    readonly numOutputs: number,
+    readonly vjp: Vjp,
+    seq?: number,
+  ) {
+    this.seq = seq ?? nextSeq++;
+  }
+
+  get isAccumulateGrad(): boolean {
+    return this.variable !== null;
+  }
+
+  /** PyTorch's grad_fn.name(): AccumulateGrad's is namespaced. */
+  get qualifiedName(): string {
+    return this.isAccumulateGrad ? 'torch::autograd::AccumulateGrad' : this.name;
+  }
+
+  /** An in-place op made `to` the output that `from` was: saved references follow it. */
+  retargetSaved(from: Tensor, to: Tensor): void {
+    for (const [k, s] of this.saved) {
+      const r = s.retarget(from, to);
+      if (r) this.saved.set(k, r);
+    }
+  }
+
+  save(key: string, t: Tensor | null, isOutput = false): void {
+    this.saved.set(key, new SavedTensor(t, this, isOutput));
+  }
+
+  unpack(key: string): Tensor {
+    const s = this.saved.get(key);
+    const t = s ? s.unpack() : null;
+    if (!t) throw new TorchError('RuntimeError', `internal: ${this.name} has no saved ${key}`);
+    return t;
+  }
+
+  release(): void {
+    if (this.saved.size === 0) return;
+    this.released = true;
+    for (const s of this.saved.values()) s.release();
+  }
+}
+
+/** The AccumulateGrad node of a leaf that requires grad (created once per leaf). */
+export function accumulatorOf(leaf: Tensor): Node {
+  if (!leaf.accumulator) {
+    const n = new Node('AccumulateGrad', [], [{ shape: leaf.shape.slice(), dtype: leaf.dtype }], 1, () => [], ACCUMULATE_SEQ);
+    n.variable = leaf;
+    leaf.accumulator = n;
+  }
+  return leaf.accumulator;
+}
+
+/** The edge a gradient for tensor t flows along, or null if t does not require grad. */
+export function gradientEdge(t: Tensor | null): Edge | null {
+  if (!t || !t.requiresGrad) return null;
+  if (t.gradFn) return { node: t.gradFn, inputNr: t.outputNr };
+  return { node: accumulatorOf(t), inputNr: 0 };
+}
+
+/**
+ * Records an op in the graph if grad mode is on and an input requires grad: creates the node,
+ * points the outputs at it, and returns it so the op can save what its VJP needs.
+ * `inputs` holds null for operands that are not tensors (a Python scalar still takes a slot,
+ * as in PyTorch's next_functions).
+ */
+export function record(name: string, inputs: readonly (Tensor | null)[], outputs: readonly Tensor[], vjp: Vjp): Node | null {
+  if (!isGradEnabled()) return null;
+  let any = false;
+  for (const t of inputs) if (t && t.requiresGrad) any = true;
+  if (!any) return null;
+  const next = inputs.map(gradientEdge);
+  const meta = inputs.map((t) => (t ? { shape: t.shape.slice(), dtype: t.dtype } : null));
+  const node = new Node(name, next, meta, outputs.length, vjp);
+  outputs.forEach((o, i) => {
+    o.gradFn = node;
+    o.outputNr = i;
+  });
+  return node;
+}

@@ -1,0 +1,451 @@
+import { record, Node } from '../autograd/node';
+import { DType, isFloating } from '../dtype';
+import { TorchError } from '../errors';
+import { Tensor } from '../tensor';
+import { binaryMap, expandValues, unaryMap } from './kernels';
+import { broadcastShapes } from '../shape';
+import { getDefaultDtype, isTensor, Operand, resultType, Scalar, scalarValue } from './scalar';
+
+/** A scalar operand as a 0-dim tensor of the op's dtype (PyTorch's "wrapped number"). */
+export function wrap(x: Operand, dtype: DType): Tensor {
+  return isTensor(x) ? x : Tensor.scalar(scalarValue(x), dtype);
+}
+/** The tensor operand or null: Python scalars still take a (None, 0) slot in next_functions. */
+const tin = (x: Operand): Tensor | null => (isTensor(x) ? x : null);
+
+/** Integer results of integer ops must stay integral (int64 lives in Float64Array). */
+const truncIfInt = (dt: DType, f: (x: number, y: number) => number) =>
+  dt === 'int64' || dt === 'int32' ? (x: number, y: number) => Math.trunc(f(x, y)) : f;
+
+function floatResult(...ops: Operand[]): DType {
+  const dt = resultType(...ops);
+  return isFloating(dt) ? dt : getDefaultDtype();
+}
+
+// ---------------------------------------------------------------- arithmetic
+
+export function add(a: Operand, b: Operand, alpha: Scalar = 1n): Tensor {
+  const dt = resultType(a, b);
+  const al = scalarValue(alpha);
+  const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, al === 1 ? (x, y) => x + y : (x, y) => x + al * y);
+  const node = record('AddBackward0', [tin(a), tin(b)], [out], ([g]) => [g, g && al !== 1 ? mul(g, al) : g]);
+  if (node) node.attrs.alpha = alpha;
+  return out;
+}
+
+export function sub(a: Operand, b: Operand, alpha: Scalar = 1n): Tensor {
+  if (resultType(a, b) === 'bool') {
+    throw new TorchError(
+      'RuntimeError',
+      'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.',
+    );
+  }
+  const dt = resultType(a, b);
+  const al = scalarValue(alpha);
+  const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, (x, y) => x - al * y);
+  const node = record('SubBackward0', [tin(a), tin(b)], [out], ([g]) => [g, g ? mul(g, -al) : null]);
+  if (node) node.attrs.alpha = alpha;
+  return out;
+}
+
+/** scalar - tensor (Python's __rsub__): one input, RsubBackward1. */
+export function rsub(t: Tensor, s: Scalar): Tensor {
+  const dt = resultType(t, s);
+  const out = binaryMap(t, wrap(s, dt), dt, (x, y) => y - x);
+  record('RsubBackward1', [t], [out], ([g]) => [g ? neg(g) : null]);
+  return out;
+}
+
+export function mul(a: Operand, b: Operand): Tensor {
+  const dt = resultType(a, b);
+  const ta = wrap(a, dt);
+  const tb = wrap(b, dt);
+  const out = binaryMap(ta, tb, dt, dt === 'bool' ? (x, y) => (x && y ? 1 : 0) : (x, y) => x * y);
+  const node = record('MulBackward0', [tin(a), tin(b)], [out], ([g], n) => [
+    g && n.next[0] ? mul(g, n.unpack('other')) : null,
+    g && n.next[1] ? mul(g, n.unpack('self')) : null,
+  ]);
+  if (node) {
+    if (node.next[1]) node.save('self', ta);
+    if (node.next[0]) node.save('other', tb);
+  }
+  return out;
+}
+
+export function div(a: Operand, b: Operand, roundingMode: 'trunc' | 'floor' | null = null): Tensor {
+  if (roundingMode) {
+    const dt = resultType(a, b);
+    const f = roundingMode === 'trunc' ? (x: number, y: number) => Math.trunc(x / y) : (x: number, y: number) => Math.floor(x / y);
+    const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, f);
+    record('DivBackward1', [tin(a), tin(b)], [out], ([g]) => [g ? zerosLikeT(g) : null, g ? zerosLikeT(g) : null]);
+    return out;
+  }
+  const dt = floatResult(a, b);
+  const ta = wrap(a, dt);
+  const tb = wrap(b, dt);
+  const out = binaryMap(ta, tb, dt, (x, y) => x / y);
+  const node = record('DivBackward0', [tin(a), tin(b)], [out], ([g], n) => {
+    if (!g) return [null, null];
+    const other = n.unpack('other');
+    const ga = n.next[0] ? div(g, other) : null;
+    const gb = n.next[1] ? mul(neg(g), div(div(n.unpack('self'), other), other)) : null;
+    return [ga, gb];
+  });
+  if (node) {
+    if (node.next[1]) node.save('self', ta);
+    node.save('other', tb);
+  }
+  return out;
+}
+
+/** scalar / tensor: PyTorch computes reciprocal(t) * scalar (so the node is MulBackward0). */
+export function rdiv(t: Tensor, s: Scalar): Tensor {
+  const r = isFloating(t.dtype) ? reciprocal(t) : reciprocal(cast(t, getDefaultDtype()));
+  return mul(r, s);
+}
+
+export function floorDivide(a: Operand, b: Operand): Tensor {
+  const dt = resultType(a, b);
+  if (!isFloating(dt)) {
+    return binaryMap(wrap(a, dt), wrap(b, dt), dt, (x, y) => {
+      if (y === 0) throw new TorchError('RuntimeError', 'ZeroDivisionError');
+      return Math.floor(x / y);
+    });
+  }
+  return binaryMap(wrap(a, dt), wrap(b, dt), dt, (x, y) => Math.floor(x / y));
+}
+
+export function remainder(a: Operand, b: Operand): Tensor {
+  const dt = resultType(a, b);
+  const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, (x, y) => {
+    const r = x % y;
+    return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+  });
+  record('RemainderBackward0', [tin(a), tin(b)], [out], ([g]) => [g, null]);
+  return out;
+}
+
+export function neg(a: Tensor): Tensor {
+  if (a.dtype === 'bool') {
+    throw new TorchError(
+      'RuntimeError',
+      'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
+    );
+  }
+  const out = unaryMap(a, a.dtype, (x) => -x);
+  record('NegBackward0', [a], [out], ([g]) => [g ? neg(g) : null]);
+  return out;
+}
+
+/** tensor ** scalar: PowBackward0 (one input). */
+export function powScalar(a: Tensor, e: Scalar): Tensor {
+  const ev = scalarValue(e);
+  if (!isFloating(a.dtype) && typeof e !== 'number' && ev < 0) {
+    throw new TorchError('RuntimeError', 'Integers to negative integer powers are not allowed.');
+  }
+  const dt = resultType(a, e);
+  const out = unaryMap(a, dt, dt === 'int64' ? (x) => Math.trunc(Math.pow(x, ev)) : (x) => Math.pow(x, ev));
+  const node = record('PowBackward0', [a], [out], ([g], n) => {
+    if (!g) return [null];
+    if (ev === 0) return [zerosLikeT(g)];
+    const self = n.unpack('self');
+    return [mul(g, mul(powScalar(self, ev - 1), ev))];
+  });
+  if (node) {
+    node.save('self', a);
+    node.attrs.exponent = e;
+  }
+  return out;
+}
+
+/** tensor ** tensor (and scalar ** tensor, wrapped): PowBackward1. */
+export function powTensor(a: Operand, b: Operand): Tensor {
+  const dt = resultType(a, b);
+  if (!isFloating(dt) && isTensor(b)) {
+    const bv = b.values();
+    for (let i = 0; i < bv.length; i++) {
+      if (bv[i] < 0) throw new TorchError('RuntimeError', 'Integers to negative integer powers are not allowed.');
+    }
+  }
+  const ta = wrap(a, dt);
+  const tb = wrap(b, dt);
+  const out = binaryMap(ta, tb, dt, truncIfInt(dt, Math.pow));
+  const node = record('PowBackward1', [tin(a), tin(b)], [out], ([g], n) => {
+    if (!g) return [null, null];
+    const self = n.unpack('self');
+    const exp = n.unpack('exponent');
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (n.next[0]) {
+      // grad * exponent * self^(exponent-1), zero where exponent == 0
+      const d = binaryMap(self, exp, self.dtype, (x, y) => (y === 0 ? 0 : y * Math.pow(x, y - 1)));
+      ga = mul(g, d);
+    }
+    if (n.next[1]) {
+      const r = n.unpack('result');
+      // grad * result * log(self), with 0 where self == 0 and exponent >= 0
+      const lg = binaryMap(self, exp, r.dtype, (x, y) => (x === 0 && y >= 0 ? 0 : Math.log(x)));
+      gb = mul(g, mul(r, lg));
+    }
+    return [ga, gb];
+  });
+  if (node) {
+    node.save('self', ta);
+    node.save('exponent', tb);
+    node.save('result', out, true);
+  }
+  return out;
+}
+
+export function addcmul(input: Tensor, t1: Tensor, t2: Tensor, value: Scalar = 1n): Tensor {
+  const v = scalarValue(value);
+  const dt = resultType(input, t1, t2);
+  const prod = binaryMap(t1, t2, dt, (x, y) => x * y);
+  const out = binaryMap(input, prod, dt, (x, p) => x + v * p);
+  const node = record('AddcmulBackward0', [input, t1, t2], [out], ([g], n) => {
+    if (!g) return [null, null, null];
+    return [g, n.next[1] ? mul(mul(g, n.unpack('tensor2')), v) : null, n.next[2] ? mul(mul(g, n.unpack('tensor1')), v) : null];
+  });
+  if (node) {
+    node.save('tensor1', t1);
+    node.save('tensor2', t2);
+  }
+  return out;
+}
+
+export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value: Scalar = 1n): Tensor {
+  const v = scalarValue(value);
+  const dt = resultType(input, t1, t2);
+  const q = binaryMap(t1, t2, dt, (x, y) => x / y);
+  const out = binaryMap(input, q, dt, (x, p) => x + v * p);
+  record('AddcdivBackward0', [input, t1, t2], [out], ([g]) => [g, null, null]);
+  return out;
+}
+
+// ---------------------------------------------------------------- unary math
+
+type Saved = 'self' | 'result';
+/**
+ * A unary float op: its forward, PyTorch's node name, what it saves, and its derivative
+ * d(out)/d(in) as a function of the saved tensor (elementwise), so the VJP is grad * d.
+ */
+function unaryFloat(name: string, f: (x: number) => number, saves: Saved, deriv: (s: number) => number) {
+  return (a: Tensor): Tensor => {
+    const dt = isFloating(a.dtype) ? a.dtype : getDefaultDtype();
+    const out = unaryMap(a, dt, f);
+    const node = record(name, [a], [out], ([g], n) => {
+      if (!g) return [null];
+      const s = n.unpack(saves);
+      return [mul(g, unaryMap(s, s.dtype, deriv))];
+    });
+    if (node) node.save(saves, saves === 'self' ? a : out, saves === 'result');
+    return out;
+  };
+}
+
+const sigmoidF = (x: number): number => 1 / (1 + Math.exp(-x));
+
+export const exp = unaryFloat('ExpBackward0', Math.exp, 'result', (r) => r);
+export const log = unaryFloat('LogBackward0', Math.log, 'self', (x) => 1 / x);
+export const log2 = unaryFloat('Log2Backward0', Math.log2, 'self', (x) => 1 / (x * Math.LN2));
+export const log10 = unaryFloat('Log10Backward0', Math.log10, 'self', (x) => 1 / (x * Math.LN10));
+export const log1p = unaryFloat('Log1PBackward0', Math.log1p, 'self', (x) => 1 / (1 + x));
+export const expm1 = unaryFloat('Expm1Backward0', Math.expm1, 'result', (r) => r + 1);
+export const sin = unaryFloat('SinBackward0', Math.sin, 'self', Math.cos);
+export const cos = unaryFloat('CosBackward0', Math.cos, 'self', (x) => -Math.sin(x));
+export const tan = unaryFloat('TanBackward0', Math.tan, 'result', (r) => 1 + r * r);
+export const tanh = unaryFloat('TanhBackward0', Math.tanh, 'result', (r) => 1 - r * r);
+export const sigmoid = unaryFloat('SigmoidBackward0', sigmoidF, 'result', (r) => r * (1 - r));
+export const sqrt = unaryFloat('SqrtBackward0', Math.sqrt, 'result', (r) => 1 / (2 * r));
+export const rsqrt = unaryFloat('RsqrtBackward0', (x) => 1 / Math.sqrt(x), 'result', (r) => -0.5 * r * r * r);
+export const reciprocal = unaryFloat('ReciprocalBackward0', (x) => 1 / x, 'result', (r) => -r * r);
+export const asin = unaryFloat('AsinBackward0', Math.asin, 'self', (x) => 1 / Math.sqrt(1 - x * x));
+export const acos = unaryFloat('AcosBackward0', Math.acos, 'self', (x) => -1 / Math.sqrt(1 - x * x));
+export const atan = unaryFloat('AtanBackward0', Math.atan, 'self', (x) => 1 / (1 + x * x));
+export const sinh = unaryFloat('SinhBackward0', Math.sinh, 'self', Math.cosh);
+export const cosh = unaryFloat('CoshBackward0', Math.cosh, 'self', Math.sinh);
+export const softplus = unaryFloat('SoftplusBackward0', (x) => (x > 20 ? x : Math.log1p(Math.exp(x))), 'self', (x) =>
+  x > 20 ? 1 : sigmoidF(x),
+);
+
+/** Ops that keep integer dtypes (abs, relu) — same pattern, dtype preserved. */
+function unaryKeep(name: string, f: (x: number) => number, saves: Saved, deriv: (s: number) => number) {
+  return (a: Tensor): Tensor => {
+    const out = unaryMap(a, a.dtype, f);
+    const node = record(name, [a], [out], ([g], n) => {
+      if (!g) return [null];
+      const s = n.unpack(saves);
+      return [mul(g, unaryMap(s, g.dtype, deriv))];
+    });
+    if (node) node.save(saves, saves === 'self' ? a : out, saves === 'result');
+    return out;
+  };
+}
+
+export const abs = unaryKeep('AbsBackward0', Math.abs, 'self', Math.sign);
+export const relu = unaryKeep('ReluBackward0', (x) => (x > 0 ? x : 0), 'result', (r) => (r > 0 ? 1 : 0));
+
+/** Piecewise-constant ops: gradient zero everywhere. */
+function stepOp(name: string, f: (x: number) => number) {
+  return (a: Tensor): Tensor => {
+    const out = unaryMap(a, a.dtype, f);
+    record(name, [a], [out], ([g]) => [g ? zerosLikeT(g) : null]);
+    return out;
+  };
+}
+
+/** Round half to even, as torch.round does. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r === 0 && x < 0 ? -0 : r;
+}
+
+export const round = stepOp('RoundBackward0', roundHalfEven);
+export const floor = stepOp('FloorBackward0', Math.floor);
+export const ceil = stepOp('CeilBackward0', Math.ceil);
+export const trunc = stepOp('TruncBackward0', Math.trunc);
+export const sign = stepOp('SignBackward0', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0));
+
+export function roundDecimals(a: Tensor, decimals: number): Tensor {
+  const k = Math.pow(10, decimals);
+  const out = unaryMap(a, a.dtype, (x) => roundHalfEven(x * k) / k);
+  record('RoundBackward1', [a], [out], ([g]) => [g ? zerosLikeT(g) : null]);
+  return out;
+}
+
+export function clamp(a: Tensor, min: Scalar | null, max: Scalar | null, name = 'ClampBackward1'): Tensor {
+  if (min === null && max === null) {
+    throw new TorchError('RuntimeError', "torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  const lo = min === null ? -Infinity : scalarValue(min);
+  const hi = max === null ? Infinity : scalarValue(max);
+  const dt = resultType(a, ...(min === null ? [] : [min]), ...(max === null ? [] : [max]));
+  const out = unaryMap(a, dt, (x) => (Number.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)));
+  const node = record(name, [a], [out], ([g], n) => {
+    if (!g) return [null];
+    const s = n.unpack('self');
+    return [mul(g, unaryMap(s, g.dtype, (x) => (x >= lo && x <= hi ? 1 : 0)))];
+  });
+  if (node) node.save('self', a);
+  return out;
+}
+
+export function leakyRelu(a: Tensor, slope: number): Tensor {
+  const out = unaryMap(a, a.dtype, (x) => (x > 0 ? x : x * slope));
+  const node = record('LeakyReluBackward0', [a], [out], ([g], n) => [
+    g ? mul(g, unaryMap(n.unpack('self'), g.dtype, (x) => (x > 0 ? 1 : slope))) : null,
+  ]);
+  if (node) node.save('self', a);
+  return out;
+}
+
+// ---------------------------------------------------------------- comparison and logic
+
+type Cmp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+const cmpFns: Record<Cmp, (x: number, y: number) => number> = {
+  eq: (x, y) => (x === y ? 1 : 0),
+  ne: (x, y) => (x !== y ? 1 : 0),
+  lt: (x, y) => (x < y ? 1 : 0),
+  le: (x, y) => (x <= y ? 1 : 0),
+  gt: (x, y) => (x > y ? 1 : 0),
+  ge: (x, y) => (x >= y ? 1 : 0),
+};
+
+export function compare(op: Cmp, a: Operand, b: Operand): Tensor {
+  const dt = resultType(a, b);
+  return binaryMap(wrap(a, dt), wrap(b, dt), 'bool', cmpFns[op]);
+}
+
+export function logical(op: 'and' | 'or' | 'xor', a: Operand, b: Operand): Tensor {
+  const dt = resultType(a, b);
+  const f =
+    op === 'and'
+      ? (x: number, y: number) => (x && y ? 1 : 0)
+      : op === 'or'
+        ? (x: number, y: number) => (x || y ? 1 : 0)
+        : (x: number, y: number) => ((x ? 1 : 0) ^ (y ? 1 : 0));
+  return binaryMap(wrap(a, dt), wrap(b, dt), 'bool', f);
+}
+
+/** `&`, `|`, `^` on tensors: logical on bool, bitwise on integers. */
+export function bitwise(op: 'and' | 'or' | 'xor', a: Operand, b: Operand): Tensor {
+  const dt = resultType(a, b);
+  if (isFloating(dt)) {
+    throw new TorchError('RuntimeError', `"bitwise_${op}_cpu" not implemented for '${dt === 'float32' ? 'Float' : 'Double'}'`);
+  }
+  if (dt === 'bool') return logical(op, a, b);
+  const f =
+    op === 'and' ? (x: number, y: number) => x & y : op === 'or' ? (x: number, y: number) => x | y : (x: number, y: number) => x ^ y;
+  return binaryMap(wrap(a, dt), wrap(b, dt), dt, f);
+}
+
+export function logicalNot(a: Tensor): Tensor {
+  return unaryMap(a, 'bool', (x) => (x ? 0 : 1));
+}
+
+export function bitwiseNot(a: Tensor): Tensor {
+  if (a.dtype === 'bool') return logicalNot(a);
+  if (isFloating(a.dtype)) throw new TorchError('RuntimeError', `"bitwise_not_cpu" not implemented for 'Float'`);
+  return unaryMap(a, a.dtype, (x) => ~x);
+}
+
+export function maximum(a: Tensor, b: Tensor, name = 'MaximumBackward0', pick: (x: number, y: number) => number = Math.max): Tensor {
+  const dt = resultType(a, b);
+  const out = binaryMap(a, b, dt, pick);
+  const node = record(name, [a, b], [out], ([g], n) => {
+    if (!g) return [null, null];
+    const sa = n.unpack('self');
+    const sb = n.unpack('other');
+    const wa = binaryMap(sa, sb, g.dtype, (x, y) => (pick(x, y) === x ? (x === y ? 0.5 : 1) : 0));
+    const wb = binaryMap(sa, sb, g.dtype, (x, y) => (pick(x, y) === y ? (x === y ? 0.5 : 1) : 0));
+    return [mul(g, wa), mul(g, wb)];
+  });
+  if (node) {
+    node.save('self', a);
+    node.save('other', b);
+  }
+  return out;
+}
+
+export const minimum = (a: Tensor, b: Tensor): Tensor => maximum(a, b, 'MinimumBackward0', Math.min);
+
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  const dt = resultType(a, b);
+  const ta = wrap(a, dt);
+  const tb = wrap(b, dt);
+  const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape), tb.shape);
+  const c = expandValues(cond, shape);
+  const x = expandValues(ta, shape, dt);
+  const y = expandValues(tb, shape, dt);
+  for (let i = 0; i < x.length; i++) if (!c[i]) x[i] = y[i];
+  const exact = Tensor.fromData(x, shape, dt);
+  const node = record('WhereBackward0', [tin(a), tin(b)], [exact], ([g], n) => {
+    if (!g) return [null, null];
+    const m = n.unpack('condition');
+    return [binaryMap(m, g, g.dtype, (c, x) => (c ? x : 0)), binaryMap(m, g, g.dtype, (c, x) => (c ? 0 : x))];
+  });
+  if (node) node.save('condition', cond);
+  return exact;
+}
+
+// ---------------------------------------------------------------- dtype
+
+/** tensor.to(dtype): ToCopyBackward0 when the dtype changes. */
+export function cast(a: Tensor, dtype: DType): Tensor {
+  if (a.dtype === dtype) return a;
+  const f =
+    dtype === 'bool'
+      ? (x: number) => (x ? 1 : 0)
+      : dtype === 'int64' || dtype === 'int32'
+        ? (x: number) => (Number.isFinite(x) ? Math.trunc(x) : x !== x ? -9223372036854775808 : x > 0 ? -9223372036854775808 : -9223372036854775808)
+        : (x: number) => x;
+  const out = unaryMap(a, dtype, f);
+  if (isFloating(dtype)) record('ToCopyBackward0', [a], [out], ([g]) => [g ? cast(g, a.dtype) : null]);
+  return out;
+}
+
+export function zerosLikeT(t: Tensor): Tensor {
+  return Tensor.zeros(t.shape, t.dtype);
+}
+
+export type { Node };

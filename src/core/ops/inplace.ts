@@ -1,0 +1,88 @@
+import { noGrad, isGradEnabled } from '../autograd/gradMode';
+import { TorchError } from '../errors';
+import { Tensor } from '../tensor';
+import { isFloating, castScalar } from '../dtype';
+import { broadcastShapes, sameShape } from '../shape';
+import { expandValues, scatterInto } from './kernels';
+
+/**
+ * Runs an in-place op as PyTorch does: the values are written into `t`'s memory, its version
+ * is bumped, and if autograd is recording, `t`'s history is rebased onto the op's node (so
+ * t.grad_fn becomes e.g. AddBackward0 whose input is t's previous grad_fn).
+ * `compute` receives a stand-in for t's old value (same history, its own copy of the values)
+ * and returns the out-of-place result.
+ */
+export function applyInPlace(t: Tensor, compute: (old: Tensor) => Tensor): Tensor {
+  checkInPlaceAllowed(t);
+  const recording = isGradEnabled();
+  const old = snapshot(t);
+  const r = recording ? compute(old) : noGrad(() => compute(old));
+  if (!sameShape(broadcastShapes(r.shape, t.shape), t.shape)) {
+    throw new TorchError(
+      'RuntimeError',
+      `output with shape [${t.shape.join(', ')}] doesn't match the broadcast shape [${broadcastShapes(r.shape, t.shape).join(', ')}]`,
+    );
+  }
+  if (!isFloating(t.dtype) && isFloating(r.dtype)) {
+    throw new TorchError('RuntimeError', `result type Float can't be cast to the desired output type ${longName(t.dtype)}`);
+  }
+  writeValues(t, r);
+  if (recording && r.gradFn) {
+    if (t.viewBase && t.viewBase.requiresGrad) {
+      throw new TorchError('NotImplementedError', 'in-place operations on views of tensors that require grad are not supported yet');
+    }
+    t.gradFn = r.gradFn;
+    t.outputNr = r.outputNr;
+    t.gradFn.retained.delete(t.outputNr);
+    t.gradFn.retargetSaved(r, t);
+  }
+  return t;
+}
+
+const longName = (d: string): string => (d === 'int64' ? 'Long' : d === 'bool' ? 'Bool' : d === 'int32' ? 'Int' : d);
+
+/** PyTorch's checks before modifying a tensor in place. */
+export function checkInPlaceAllowed(t: Tensor): void {
+  if (!isGradEnabled()) return;
+  if (t.isLeaf && t.requiresGrad) {
+    throw new TorchError('RuntimeError', 'a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  const base = t.viewBase;
+  if (base && base.isLeaf && base.requiresGrad) {
+    throw new TorchError('RuntimeError', 'a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+}
+
+/** A copy of t's values carrying t's current history. */
+function snapshot(t: Tensor): Tensor {
+  const s = Tensor.fromData(t.copyValues(), t.shape, t.dtype);
+  s.gradFn = t.gradFn;
+  s.outputNr = t.outputNr;
+  if (t.isLeaf && t.requiresGrad) {
+    s.setRequiresGrad(true);
+    s.accumulator = t.accumulator;
+  }
+  return s;
+}
+
+/** Copies r's values (broadcast to t's shape, cast to t's dtype) into t's memory and bumps its version. */
+export function writeValues(t: Tensor, r: Tensor): void {
+  const vals = expandValues(r, t.shape, r.dtype);
+  if (t.dtype !== r.dtype) for (let i = 0; i < vals.length; i++) vals[i] = castScalar(t.dtype, vals[i]);
+  scatterInto(t, vals);
+  t.bumpVersion();
+}
+
+/** tensor.fill_(v) / zero_(): no history needed beyond the version bump when not recording. */
+export function fillInPlace(t: Tensor, v: number, name: string): Tensor {
+  return applyInPlace(t, (old) => {
+    const out = Tensor.fromData(expandValues(Tensor.scalar(castScalar(t.dtype, v), t.dtype), t.shape), t.shape, t.dtype);
+    recordZero(name, old, out);
+    return out;
+  });
+}
+
+import { record } from '../autograd/node';
+function recordZero(name: string, input: Tensor, out: Tensor): void {
+  record(name, [input], [out], ([g]) => [g ? Tensor.zeros(g.shape, g.dtype) : null]);
+}

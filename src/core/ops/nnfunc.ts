@@ -1,0 +1,224 @@
+import { record } from '../autograd/node';
+import { allocate, isFloating, scalarTypeName } from '../dtype';
+import { TorchError } from '../errors';
+import { normDim, numel, sameShape } from '../shape';
+import { Tensor } from '../tensor';
+import { warn } from '../warnings';
+import { abs, mul, sub } from './elementwise';
+import { expandValues } from './kernels';
+import { mean, sum } from './reduce';
+import { getDefaultDtype } from './scalar';
+
+type Reduction = 'mean' | 'sum' | 'none';
+
+/** Visits each 1-D lane along `dim`: callback gets (values, base index, stride, length). */
+function lanes(shape: number[], dim: number, f: (base: number, stride: number, len: number) => void): void {
+  const inner = numel(shape.slice(dim + 1));
+  const outer = numel(shape.slice(0, dim));
+  const len = shape[dim] ?? 1;
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * len * inner + i, inner, len);
+}
+
+function softmaxImpl(x: Tensor, dim: number, log: boolean): Tensor {
+  if (!isFloating(x.dtype)) {
+    throw new TorchError('RuntimeError', `"${log ? 'log_softmax' : 'softmax'}_lastdim_kernel_impl" not implemented for '${scalarTypeName(x.dtype)}'`);
+  }
+  const d = x.ndim === 0 ? 0 : normDim(dim, x.ndim);
+  const v = x.values();
+  const out = allocate(x.dtype, v.length);
+  lanes(x.ndim === 0 ? [1] : x.shape, d, (b, s, n) => {
+    let m = -Infinity;
+    for (let k = 0; k < n; k++) m = Math.max(m, v[b + k * s]);
+    let tot = 0;
+    for (let k = 0; k < n; k++) tot += Math.exp(v[b + k * s] - m);
+    const lse = Math.log(tot);
+    for (let k = 0; k < n; k++) out[b + k * s] = log ? v[b + k * s] - m - lse : Math.exp(v[b + k * s] - m) / tot;
+  });
+  const res = Tensor.fromData(out, x.shape, x.dtype);
+  const node = record(log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], [res], ([g], n) => {
+    if (!g) return [null];
+    const r = n.unpack('result').values();
+    const gv = g.values();
+    const gi = allocate(g.dtype, gv.length);
+    lanes(x.ndim === 0 ? [1] : x.shape, d, (b, s, len) => {
+      let acc = 0;
+      if (log) {
+        for (let k = 0; k < len; k++) acc += gv[b + k * s];
+        for (let k = 0; k < len; k++) gi[b + k * s] = gv[b + k * s] - Math.exp(r[b + k * s]) * acc;
+      } else {
+        for (let k = 0; k < len; k++) acc += gv[b + k * s] * r[b + k * s];
+        for (let k = 0; k < len; k++) gi[b + k * s] = r[b + k * s] * (gv[b + k * s] - acc);
+      }
+    });
+    return [Tensor.fromData(gi, x.shape, g.dtype)];
+  });
+  if (node) node.save('result', res, true);
+  return res;
+}
+
+export const softmax = (x: Tensor, dim: number): Tensor => softmaxImpl(x, dim, false);
+export const logSoftmax = (x: Tensor, dim: number): Tensor => softmaxImpl(x, dim, true);
+
+function checkTargetSize(input: Tensor, target: Tensor): void {
+  if (!sameShape(input.shape, target.shape)) {
+    warn(
+      'UserWarning',
+      `Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])). ` +
+        'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
+    );
+  }
+}
+
+function reduce(t: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'mean' ? mean(t) : reduction === 'sum' ? sum(t) : t;
+}
+
+/** Broadcasts two tensors to a common shape (no autograd; for the loss kernels). */
+function broadcastPair(a: Tensor, b: Tensor): [Float64Array, Float64Array, number[]] {
+  const n = Math.max(a.ndim, b.ndim);
+  const shape: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a.shape[i - (n - a.ndim)] ?? 1;
+    const y = b.shape[i - (n - b.ndim)] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) {
+      throw new TorchError('RuntimeError', `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
+    }
+    shape.push(x === 1 ? y : x);
+  }
+  return [Float64Array.from(expandValues(a, shape)), Float64Array.from(expandValues(b, shape)), shape];
+}
+
+export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkTargetSize(input, target);
+  const [x, y, shape] = broadcastPair(input, target);
+  const n = x.length;
+  const dt = input.dtype;
+  const f32 = dt === 'float32';
+  const diff = allocate(dt, n);
+  for (let i = 0; i < n; i++) diff[i] = (x[i] - y[i]) * (x[i] - y[i]);
+  let out: Tensor;
+  if (reduction === 'none') out = Tensor.fromData(diff, shape, dt);
+  else {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = f32 ? Math.fround(s + diff[i]) : s + diff[i];
+    if (reduction === 'mean') s = f32 ? Math.fround(s / n) : s / n;
+    out = Tensor.scalar(s, dt);
+  }
+  const node = record('MseLossBackward0', [input, target], [out], ([g], nd) => {
+    if (!g) return [null, null];
+    const [xi, yi] = broadcastPair(nd.unpack('self'), nd.unpack('target'));
+    const gv = expandValues(g, shape);
+    const scale = reduction === 'mean' ? 2 / n : 2;
+    const gx = allocate(g.dtype, n);
+    for (let i = 0; i < n; i++) gx[i] = scale * (xi[i] - yi[i]) * gv[i];
+    const gt = Tensor.fromData(gx, shape, g.dtype);
+    return [gt, nd.next[1] ? mul(gt, -1) : null];
+  });
+  if (node) {
+    node.save('self', input);
+    node.save('target', target);
+  }
+  return out;
+}
+
+/** l1_loss is composite in 1.13: abs(input - target) then the reduction. */
+export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  checkTargetSize(input, target);
+  return reduce(abs(sub(input, target)), reduction);
+}
+
+export function binaryCrossEntropy(input: Tensor, target: Tensor, reduction: Reduction = 'mean', weight: Tensor | null = null): Tensor {
+  if (!sameShape(input.shape, target.shape)) {
+    throw new TorchError(
+      'ValueError',
+      `Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])) is deprecated. Please ensure they have the same size.`,
+    );
+  }
+  const x = input.values();
+  const y = target.values();
+  const w = weight ? expandValues(weight, input.shape) : null;
+  for (let i = 0; i < x.length; i++) {
+    if (!(x[i] >= 0 && x[i] <= 1)) throw new TorchError('RuntimeError', 'all elements of input should be between 0 and 1');
+  }
+  const n = x.length;
+  const dt = input.dtype;
+  const l = allocate(dt, n);
+  for (let i = 0; i < n; i++) {
+    const lx = Math.max(Math.log(x[i]), -100);
+    const l1x = Math.max(Math.log(1 - x[i]), -100);
+    l[i] = -(y[i] * lx + (1 - y[i]) * l1x) * (w ? w[i] : 1);
+  }
+  let out: Tensor;
+  if (reduction === 'none') out = Tensor.fromData(l, input.shape, dt);
+  else {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = dt === 'float32' ? Math.fround(s + l[i]) : s + l[i];
+    out = Tensor.scalar(reduction === 'mean' ? s / n : s, dt);
+  }
+  const node = record('BinaryCrossEntropyBackward0', [input, target], [out], ([g], nd) => {
+    if (!g) return [null, null];
+    const xi = nd.unpack('self').values();
+    const yi = nd.unpack('target').values();
+    const gv = expandValues(g, input.shape);
+    const scale = reduction === 'mean' ? 1 / n : 1;
+    const gx = allocate(g.dtype, n);
+    const EPS = 1e-12;
+    for (let i = 0; i < n; i++) gx[i] = (scale * gv[i] * (xi[i] - yi[i]) * (w ? w[i] : 1)) / Math.max((1 - xi[i]) * xi[i], EPS);
+    return [Tensor.fromData(gx, input.shape, g.dtype), null];
+  });
+  if (node) {
+    node.save('self', input);
+    node.save('target', target);
+  }
+  return out;
+}
+
+export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  if (target.dtype !== 'int64') {
+    throw new TorchError('RuntimeError', `expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
+  }
+  const batched = logp.ndim === 2;
+  const nCls = batched ? logp.shape[1] : logp.shape[0];
+  const nB = batched ? logp.shape[0] : 1;
+  if (batched && target.shape[0] !== nB) {
+    throw new TorchError('ValueError', `Expected input batch_size (${nB}) to match target batch_size (${target.shape[0]}).`);
+  }
+  const lv = logp.values();
+  const tv = target.values();
+  const per = allocate(logp.dtype, nB);
+  for (let b = 0; b < nB; b++) {
+    const c = tv[b];
+    if (c < 0 || c >= nCls) throw new TorchError('IndexError', `Target ${c} is out of bounds.`);
+    per[b] = -lv[b * nCls + c];
+  }
+  let out: Tensor;
+  if (reduction === 'none') out = Tensor.fromData(per, batched ? [nB] : [], logp.dtype);
+  else {
+    let s = 0;
+    for (let b = 0; b < nB; b++) s = logp.dtype === 'float32' ? Math.fround(s + per[b]) : s + per[b];
+    out = Tensor.scalar(reduction === 'mean' ? s / nB : s, logp.dtype);
+  }
+  const node = record('NllLossBackward0', [logp, null], [out], ([g], nd) => {
+    if (!g) return [null, null];
+    const t = nd.unpack('target').values();
+    const gv = g.values();
+    const gx = allocate(g.dtype, nB * nCls);
+    for (let b = 0; b < nB; b++) gx[b * nCls + t[b]] = -(reduction === 'none' ? gv[b] : gv[0]) / (reduction === 'mean' ? nB : 1);
+    return [Tensor.fromData(gx, logp.shape, g.dtype), null];
+  });
+  if (node) node.save('target', target);
+  return out;
+}
+
+export function crossEntropy(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  if (isFloating(target.dtype)) {
+    // class probabilities
+    const lp = logSoftmax(input, 1);
+    const prod = mul(lp, target);
+    const s = mul(sum(prod, [1]), -1);
+    return reduce(s, reduction);
+  }
+  return nllLoss(logSoftmax(input, input.ndim === 1 ? 0 : 1), target, reduction);
+}
+
+export { getDefaultDtype };
