@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { DType } from '../../src/core/dtype';
+import { formatNumpyArray } from '../../src/core/format/numpyRepr';
 import {
   applySetPrintOptions,
   defaultPrintOptions,
@@ -390,5 +391,64 @@ describe('tensorRepr: torch 1.13 tensor repr', () => {
       assert.strictEqual(s.split('\n').length, Math.ceil(n / 7)); // width 8: floor(73 / 10) = 7 per line
       assert.ok(ms < 3000, `took ${ms} ms`);
     });
+  });
+});
+
+describe('numpyRepr: repr(ndarray) for Tensor.numpy()', () => {
+  const A = (shape: number[], dtype: DType, data: number[]) => ({ shape, dtype, data: storeAs(dtype, data) });
+  it('oracle cases', () => {
+    for (const [a, s] of [
+      [A([3], 'float64', [1, 2, 3]), 'array([1., 2., 3.])'],
+      [A([2], 'float32', [1, 2]), 'array([1., 2.], dtype=float32)'],
+    ] as const) {
+      assert.ok(oracleStdout.includes(s));
+      assert.strictEqual(formatNumpyArray(a), s);
+    }
+  });
+  it('shortest digits with common padding', () => {
+    assert.strictEqual(formatNumpyArray(A([2], 'float64', [1.5, 2])), 'array([1.5, 2. ])');
+    assert.strictEqual(formatNumpyArray(A([2], 'float64', [0.1, 0.25])), 'array([0.1 , 0.25])');
+    assert.strictEqual(formatNumpyArray(A([2], 'float64', [-1.5, 2])), 'array([-1.5,  2. ])');
+    assert.strictEqual(formatNumpyArray(A([1], 'float64', [1 / 3])), 'array([0.33333333])');
+    assert.strictEqual(formatNumpyArray(A([3], 'float32', [0.1, 0.2, 0.3])), 'array([0.1, 0.2, 0.3], dtype=float32)');
+    assert.strictEqual(formatNumpyArray(A([2], 'float32', [1.1, -2.5])), 'array([ 1.1, -2.5], dtype=float32)');
+    assert.strictEqual(formatNumpyArray(A([2], 'float64', [Math.fround(1.1), 0])), 'array([1.10000002, 0.        ])');
+  });
+  it('scientific notation, nan and inf', () => {
+    assert.strictEqual(formatNumpyArray(A([2], 'float64', [1e-5, 1])), 'array([1.e-05, 1.e+00])');
+    assert.strictEqual(formatNumpyArray(A([2], 'float64', [1.5e-5, 1])), 'array([1.5e-05, 1.0e+00])');
+    assert.strictEqual(formatNumpyArray(A([1], 'float64', [1e8])), 'array([1.e+08])');
+    assert.strictEqual(formatNumpyArray(A([2], 'float64', [NaN, 1])), 'array([nan,  1.])');
+    assert.strictEqual(formatNumpyArray(A([3], 'float64', [Infinity, -Infinity, 1.5])), 'array([ inf, -inf,  1.5])');
+  });
+  it('integers, bools, 0-d and empty arrays', () => {
+    assert.strictEqual(formatNumpyArray(A([2], 'int64', [1, 2])), 'array([1, 2])');
+    assert.strictEqual(formatNumpyArray(A([3], 'int64', [1, 100, -5])), 'array([  1, 100,  -5])');
+    assert.strictEqual(formatNumpyArray(A([2], 'int32', [1, 2])), 'array([1, 2], dtype=int32)');
+    assert.strictEqual(formatNumpyArray(A([2], 'bool', [1, 0])), 'array([ True, False])');
+    assert.strictEqual(formatNumpyArray(A([], 'float64', [1.5])), 'array(1.5)');
+    assert.strictEqual(formatNumpyArray(A([], 'bool', [1])), 'array(True)');
+    assert.strictEqual(formatNumpyArray(A([0], 'float64', [])), 'array([], dtype=float64)');
+    assert.strictEqual(formatNumpyArray(A([2, 0], 'float32', [])), 'array([], shape=(2, 0), dtype=float32)');
+  });
+  it('2-D layout, wrapping at 75 columns and summarisation', () => {
+    assert.strictEqual(formatNumpyArray(A([2, 2], 'float64', [1, 2, 3, 4])), 'array([[1., 2.],\n       [3., 4.]])');
+    assert.strictEqual(
+      formatNumpyArray(A([2, 2], 'float32', [1, 2, 3, 4])),
+      'array([[1., 2.],\n       [3., 4.]], dtype=float32)',
+    );
+    assert.strictEqual(
+      formatNumpyArray(A([30], 'int64', arange(30))),
+      'array([ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15, 16,\n       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29])',
+    );
+    assert.strictEqual(
+      formatNumpyArray(A([26], 'float64', arange(26))),
+      'array([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12.,\n       13., 14., 15., 16., 17., 18., 19., 20., 21., 22., 23., 24., 25.])',
+    );
+    assert.strictEqual(formatNumpyArray(A([1001], 'int64', arange(1001))), 'array([   0,    1,    2, ...,  998,  999, 1000])');
+    assert.strictEqual(
+      formatNumpyArray(A([1000, 2], 'float64', arange(2000))),
+      'array([[0.000e+00, 1.000e+00],\n       [2.000e+00, 3.000e+00],\n       [4.000e+00, 5.000e+00],\n       ...,\n       [1.994e+03, 1.995e+03],\n       [1.996e+03, 1.997e+03],\n       [1.998e+03, 1.999e+03]])',
+    );
   });
 });
