@@ -1,0 +1,115 @@
+import { DType, Tensor } from '../../core';
+import { PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from './values';
+
+/** Reads a builtin's arguments by position or keyword, with Python-style errors. */
+export class Args {
+  constructor(
+    readonly fname: string,
+    readonly args: PyValue[],
+    readonly kw: Map<string, PyValue>,
+  ) {}
+
+  has(i: number, name: string): boolean {
+    return (i >= 0 && i < this.args.length) || this.kw.has(name);
+  }
+
+  get(i: number, name: string, dflt?: PyValue): PyValue {
+    if (i >= 0 && i < this.args.length) return this.args[i];
+    if (this.kw.has(name)) return this.kw.get(name)!;
+    if (dflt !== undefined) return dflt;
+    throw new PyError('TypeError', `${this.fname}() missing required argument '${name}' (pos ${i + 1})`);
+  }
+
+  tensor(i: number, name: string): Tensor {
+    const v = this.get(i, name);
+    if (v instanceof Tensor) return v;
+    if (v instanceof PyNdArray) return v.tensor;
+    throw new PyError('TypeError', `${this.fname}(): argument '${name}' (position ${i + 1}) must be Tensor, not ${pyTypeOf(v)}`);
+  }
+
+  optTensor(i: number, name: string): Tensor | null {
+    const v = this.get(i, name, null);
+    return v === null ? null : this.tensor(i, name);
+  }
+
+  int(i: number, name: string, dflt?: number): number {
+    const v = this.get(i, name, dflt === undefined ? undefined : BigInt(dflt));
+    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (v instanceof Tensor && v.numel === 1 && !v.dtype.startsWith('float')) return v.item();
+    throw new PyError('TypeError', `${this.fname}(): argument '${name}' (position ${i + 1}) must be int, not ${pyTypeOf(v)}`);
+  }
+
+  optInt(i: number, name: string): number | null {
+    const v = this.get(i, name, null);
+    return v === null ? null : this.int(i, name);
+  }
+
+  num(i: number, name: string, dflt?: number): number {
+    const v = this.get(i, name, dflt);
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (v instanceof Tensor && v.numel === 1) return v.item();
+    throw new PyError('TypeError', `${this.fname}(): argument '${name}' (position ${i + 1}) must be Number, not ${pyTypeOf(v)}`);
+  }
+
+  bool(i: number, name: string, dflt: boolean): boolean {
+    const v = this.get(i, name, dflt);
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'bigint') return v !== 0n;
+    if (v === null) return dflt;
+    throw new PyError('TypeError', `${this.fname}(): argument '${name}' must be bool, not ${pyTypeOf(v)}`);
+  }
+
+  dtype(name = 'dtype'): DType | undefined {
+    const v = this.kw.get(name);
+    if (v === undefined || v === null) return undefined;
+    if (v instanceof PyDType) return v.dtype;
+    throw new PyError('TypeError', `${this.fname}(): argument '${name}' must be torch.dtype, not ${pyTypeOf(v)}`);
+  }
+
+  /** Dims given as an int, a tuple/list of ints, or None. */
+  dims(i: number, name: string): number[] | null {
+    const v = this.get(i, name, null);
+    if (v === null) return null;
+    if (v instanceof PyTuple || v instanceof PyList) return v.items.map((x) => Number(x));
+    return [this.int(i, name)];
+  }
+
+  /** A shape from varargs (ones(2, 3)) or one sequence (ones((2, 3))), starting at position `from`. */
+  shape(from = 0, name = 'size'): number[] {
+    const rest = this.args.slice(from);
+    if (rest.length === 0 && this.kw.has(name)) return seqInts(this.kw.get(name)!, this.fname);
+    if (rest.length === 1 && (rest[0] instanceof PyTuple || rest[0] instanceof PyList)) return seqInts(rest[0], this.fname);
+    return rest.map((v) => {
+      if (typeof v === 'bigint') return Number(v);
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      throw new PyError('TypeError', `${this.fname}(): argument 'size' must be tuple of ints, but found element of type ${pyTypeOf(v)} at pos ${rest.indexOf(v)}`);
+    });
+  }
+}
+
+export function seqInts(v: PyValue, fname: string): number[] {
+  if (v instanceof PyTuple || v instanceof PyList) {
+    return v.items.map((x, i) => {
+      if (typeof x === 'bigint') return Number(x);
+      if (x instanceof Tensor && x.numel === 1) return x.item();
+      throw new PyError('TypeError', `${fname}(): argument 'size' must be tuple of ints, but found element of type ${pyTypeOf(x)} at pos ${i}`);
+    });
+  }
+  if (typeof v === 'bigint') return [Number(v)];
+  throw new PyError('TypeError', `${fname}(): argument 'size' must be tuple of ints, not ${pyTypeOf(v)}`);
+}
+
+export function pyTypeOf(v: PyValue): string {
+  if (v === null) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'float';
+  if (typeof v === 'string') return 'str';
+  if (v instanceof PyList) return 'list';
+  if (v instanceof PyTuple) return 'tuple';
+  if (v instanceof Tensor) return 'Tensor';
+  return (v as object).constructor?.name?.replace(/^Py/, '').toLowerCase() ?? 'object';
+}

@@ -1,0 +1,868 @@
+import {
+  backwardSteps,
+  BackwardEvent,
+  DType,
+  isFloating,
+  isGradEnabled,
+  Node,
+  noGrad,
+  ops,
+  setCurrentOrigin,
+  setGradEnabled,
+  Tensor,
+  TorchError,
+  torchName,
+  warn,
+} from '../../core';
+import { applySetPrintOptions, defaultPrintOptions, formatTensor, PrintOptions } from '../../core/format/tensorRepr';
+import { formatNumpyArray } from '../../core/format/numpyRepr';
+import { Generator } from '../../core/random/generator';
+import * as rng from '../../core/random/distributions';
+import type * as A from './ast';
+import { Args, pyTypeOf, seqInts } from './args';
+import { scalarOfTensor } from './builtins';
+import { fakeAddress, HostOps, Interpreter } from './interp';
+import {
+  PyBuiltin,
+  PyContextManager,
+  PyDict,
+  PyDType,
+  PyError,
+  PyList,
+  PyModule,
+  PyNdArray,
+  PyTuple,
+  PyValue,
+} from './values';
+
+type Kw = Map<string, PyValue>;
+type Method = (t: Tensor, a: Args) => PyValue;
+
+const DTYPES: Record<string, DType> = {
+  float32: 'float32', float: 'float32', float64: 'float64', double: 'float64',
+  int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', bool: 'bool',
+};
+
+/** A record of each backward pass, for the trace and the stepper. */
+export interface BackwardPass {
+  root: Tensor;
+  events: BackwardEvent[];
+  origin: unknown;
+}
+
+/** The torch API on the core engine: the interpreter's host for tensors and the torch modules. */
+export class TorchRuntime implements HostOps {
+  printOptions: PrintOptions = defaultPrintOptions();
+  readonly gen = new Generator();
+  readonly passes: BackwardPass[] = [];
+  /** Every tensor the snippet created that is still reachable from the trace. */
+  readonly dtypeObjs = new Map<DType, PyDType>();
+  recordEvents = true;
+  private methods = new Map<string, Method>();
+
+  constructor(readonly ip: Interpreter) {
+    for (const d of ['float32', 'float64', 'int64', 'int32', 'bool'] as DType[]) this.dtypeObjs.set(d, new PyDType(d));
+    this.defineMethods();
+  }
+
+  dtypeObj(d: DType): PyDType {
+    return this.dtypeObjs.get(d)!;
+  }
+
+  onStatement(range: A.Range): void {
+    setCurrentOrigin(range);
+  }
+
+  // ------------------------------------------------------------------ conversions
+
+  /** A Python value as a core operand (tensor or scalar), or undefined if it is not one. */
+  operand(v: PyValue): Tensor | number | bigint | boolean | undefined {
+    if (v instanceof Tensor) return v;
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v;
+    if (v instanceof PyNdArray) return v.tensor;
+    return undefined;
+  }
+
+  /** torch.tensor(data): nested lists of numbers/bools (or one-element tensors) to a tensor. */
+  tensorFromData(data: PyValue, dtype?: DType): Tensor {
+    if (data instanceof Tensor) {
+      warn(
+        'UserWarning',
+        'To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).',
+      );
+      const c = Tensor.fromData(data.copyValues(), data.shape, data.dtype);
+      return dtype ? noGrad(() => ops.cast(c, dtype)) : c;
+    }
+    if (data instanceof PyNdArray) return Tensor.fromData(data.tensor.copyValues(), data.tensor.shape, dtype ?? data.tensor.dtype);
+    const shape: number[] = [];
+    const flat: number[] = [];
+    let kind: 'bool' | 'int' | 'float' | null = null;
+    const rank = (k: 'bool' | 'int' | 'float') => ({ bool: 0, int: 1, float: 2 })[k];
+    const note = (k: 'bool' | 'int' | 'float') => {
+      if (!kind || rank(k) > rank(kind)) kind = k;
+    };
+    const walk = (v: PyValue, depth: number): void => {
+      if (v instanceof PyList || v instanceof PyTuple) {
+        if (shape.length <= depth) shape.push(v.items.length);
+        else if (shape[depth] !== v.items.length) {
+          throw new PyError('ValueError', `expected sequence of length ${shape[depth]} at dim ${depth} (got ${v.items.length})`);
+        }
+        for (const x of v.items) walk(x, depth + 1);
+        return;
+      }
+      if (depth < shape.length) {
+        throw new PyError('ValueError', `expected sequence of length ${shape[depth]} at dim ${depth} (got ${pyTypeOf(v)})`);
+      }
+      if (typeof v === 'boolean') {
+        note('bool');
+        flat.push(v ? 1 : 0);
+      } else if (typeof v === 'bigint') {
+        note('int');
+        flat.push(Number(v));
+      } else if (typeof v === 'number') {
+        note('float');
+        flat.push(v);
+      } else if (v instanceof Tensor && v.numel === 1) {
+        note(isFloating(v.dtype) ? 'float' : v.dtype === 'bool' ? 'bool' : 'int');
+        flat.push(v.values()[0]);
+      } else if (v instanceof Tensor) {
+        throw new PyError('ValueError', 'only one element tensors can be converted to Python scalars');
+      } else {
+        throw new PyError('TypeError', `new(): invalid data type '${pyTypeOf(v)}'`);
+      }
+    };
+    walk(data, 0);
+    const k = kind as 'bool' | 'int' | 'float' | null;
+    const dt = dtype ?? (k === 'bool' ? 'bool' : k === 'int' ? 'int64' : ops.getDefaultDtype());
+    return ops.fromValues(flat, shape, dt);
+  }
+
+  // ------------------------------------------------------------------ HostOps
+
+  binop(op: string, a: PyValue, b: PyValue, inplace: boolean): PyValue | undefined {
+    if (a instanceof PyNdArray || b instanceof PyNdArray) {
+      const r = this.binop(op, a instanceof PyNdArray ? a.tensor : a, b instanceof PyNdArray ? b.tensor : b, false);
+      return r instanceof Tensor ? new PyNdArray(r) : r;
+    }
+    if (!(a instanceof Tensor) && !(b instanceof Tensor)) return undefined;
+    const x = this.operand(a);
+    const y = this.operand(b);
+    if (x === undefined || y === undefined) {
+      const other = x === undefined ? a : b;
+      if (other instanceof PyList || other instanceof PyTuple) {
+        throw new PyError('TypeError', 'only integer tensors of a single element can be converted to an index');
+      }
+      return undefined;
+    }
+    const compute = (p: Tensor | number | bigint | boolean, q: Tensor | number | bigint | boolean): Tensor => {
+      const pt = p instanceof Tensor;
+      const qt = q instanceof Tensor;
+      switch (op) {
+        case '+':
+          return ops.add(p, q);
+        case '-':
+          return pt ? ops.sub(p, q) : ops.rsub(q as Tensor, p as number);
+        case '*':
+          return ops.mul(p, q);
+        case '/':
+          return pt ? ops.div(p, q) : ops.rdiv(q as Tensor, p as number);
+        case '//':
+          return ops.floorDivide(p, q);
+        case '%':
+          return ops.remainder(p, q);
+        case '**':
+          return pt && !qt ? ops.powScalar(p as Tensor, q as number) : ops.powTensor(p, q);
+        case '@':
+          if (!pt || !qt) throw new PyError('TypeError', `unsupported operand type(s) for @: '${pyTypeOf(a)}' and '${pyTypeOf(b)}'`);
+          return ops.matmul(p as Tensor, q as Tensor);
+        case '&':
+          return ops.bitwise('and', p, q);
+        case '|':
+          return ops.bitwise('or', p, q);
+        case '^':
+          return ops.bitwise('xor', p, q);
+      }
+      throw new PyError('TypeError', `unsupported operand type(s) for ${op}: '${pyTypeOf(a)}' and '${pyTypeOf(b)}'`);
+    };
+    if (inplace && a instanceof Tensor && op !== '@') {
+      return ops.applyInPlace(a, (old) => compute(old, y));
+    }
+    return compute(x, y);
+  }
+
+  unary(op: string, v: PyValue): PyValue | undefined {
+    if (v instanceof Tensor) {
+      if (op === '-') return ops.neg(v);
+      if (op === '+') return v;
+      if (op === '~') return ops.bitwiseNot(v);
+    }
+    if (v instanceof PyNdArray && op === '-') return new PyNdArray(ops.neg(v.tensor));
+    return undefined;
+  }
+
+  compare(op: string, a: PyValue, b: PyValue): PyValue | undefined {
+    if (!(a instanceof Tensor) && !(b instanceof Tensor)) return undefined;
+    const x = this.operand(a);
+    const y = this.operand(b);
+    if (x === undefined || y === undefined) return op === '==' ? false : op === '!=' ? true : undefined;
+    const names: Record<string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+    return ops.compare(names[op], x, y);
+  }
+
+  truthy(v: PyValue): boolean | undefined {
+    if (v instanceof Tensor) {
+      if (v.numel === 0) throw new PyError('RuntimeError', 'Boolean value of Tensor with no values is ambiguous');
+      if (v.numel > 1) throw new PyError('RuntimeError', 'Boolean value of Tensor with more than one value is ambiguous');
+      return v.values()[0] !== 0;
+    }
+    return undefined;
+  }
+
+  iterate(v: PyValue): Iterable<PyValue> | undefined {
+    if (v instanceof Tensor) {
+      if (v.ndim === 0) throw new PyError('TypeError', 'iteration over a 0-d tensor');
+      return ops.unbind(v, 0);
+    }
+    if (v instanceof PyNdArray) return ops.unbind(v.tensor, 0).map((t) => (t.ndim === 0 ? scalarOfTensor(t, 'item') : new PyNdArray(t)));
+    return undefined;
+  }
+
+  len(v: PyValue): number | undefined {
+    if (v instanceof Tensor) {
+      if (v.ndim === 0) throw new PyError('TypeError', 'len() of a 0-d tensor');
+      return v.shape[0];
+    }
+    if (v instanceof PyNdArray) return v.tensor.shape[0];
+    return undefined;
+  }
+
+  typeName(v: PyValue): string | undefined {
+    if (v instanceof Tensor) return v.isParameter ? 'Parameter' : 'Tensor';
+    if (v instanceof Node) return v.isAccumulateGrad ? 'AccumulateGrad' : v.name;
+    if (v instanceof PyDType) return 'dtype';
+    if (v instanceof PyNdArray) return 'ndarray';
+    if (v instanceof PyContextManager) return v.typeName;
+    return undefined;
+  }
+
+  repr(v: PyValue): string | undefined {
+    if (v instanceof Tensor) return this.tensorRepr(v);
+    if (typeof v === 'number') return pyFloatRepr(v);
+    if (v instanceof Node) return `<${v.isAccumulateGrad ? 'AccumulateGrad' : v.name} object at ${fakeAddress(v)}>`;
+    if (v instanceof PyDType) return torchName(v.dtype);
+    if (v instanceof PyTuple && v.tag === 'Size') return `torch.Size([${v.items.map((x) => String(x)).join(', ')}])`;
+    if (v instanceof PyNdArray) {
+      const t = v.tensor;
+      return formatNumpyArray({ shape: t.shape, dtype: t.dtype, data: t.values() });
+    }
+    if (v instanceof PyContextManager) return `<torch.autograd.grad_mode.${v.typeName} object at ${fakeAddress(v)}>`;
+    return undefined;
+  }
+
+  tensorRepr(t: Tensor): string {
+    const s = formatTensor(
+      {
+        shape: t.shape,
+        dtype: t.dtype,
+        data: t.values(),
+        gradFn: t.gradFn ? t.gradFn.name : undefined,
+        requiresGrad: t.requiresGrad,
+        defaultFloatDtype: ops.getDefaultDtype(),
+      },
+      this.printOptions,
+    );
+    return t.isParameter ? 'Parameter containing:\n' + s : s;
+  }
+
+  getitem(obj: PyValue, idx: PyValue): PyValue | undefined {
+    if (obj instanceof Tensor) return ops.getItem(obj, this.indexItems(idx));
+    if (obj instanceof PyNdArray) {
+      const r = ops.getItem(obj.tensor, this.indexItems(idx));
+      return r.ndim === 0 ? scalarOfTensor(r, 'item') : new PyNdArray(r);
+    }
+    return undefined;
+  }
+
+  setitem(obj: PyValue, idx: PyValue, value: PyValue): boolean {
+    if (!(obj instanceof Tensor)) return false;
+    const v = this.operand(value);
+    if (v === undefined) {
+      if (value instanceof PyList || value instanceof PyTuple) {
+        ops.setItem(obj, this.indexItems(idx), this.tensorFromData(value, obj.dtype));
+        return true;
+      }
+      throw new PyError('TypeError', `can't assign a ${pyTypeOf(value)} to a ${torchLegacy(obj.dtype)}`);
+    }
+    ops.setItem(obj, this.indexItems(idx), v instanceof Tensor ? v : Number(v));
+    return true;
+  }
+
+  /** Python index expression to the core's index items. */
+  indexItems(idx: PyValue): ops.IndexItem[] {
+    const parts = idx instanceof PyTuple && idx.tag !== 'slice' && idx.tag !== 'ellipsis' ? idx.items : [idx];
+    return parts.map((p): ops.IndexItem => {
+      if (typeof p === 'bigint') return { kind: 'int', index: Number(p) };
+      if (typeof p === 'boolean') return { kind: 'tensor', tensor: Tensor.scalar(p ? 1 : 0, 'bool') };
+      if (p === null) return { kind: 'none' };
+      if (p instanceof PyTuple && p.tag === 'ellipsis') return { kind: 'ellipsis' };
+      if (p instanceof PyTuple && p.tag === 'slice') {
+        const n = (x: PyValue) => (x === null ? null : Number(x instanceof Tensor ? x.item() : x));
+        return { kind: 'slice', start: n(p.items[0]), stop: n(p.items[1]), step: n(p.items[2]) };
+      }
+      if (p instanceof Tensor) {
+        if (p.ndim === 0 && (p.dtype === 'int64' || p.dtype === 'int32')) return { kind: 'int', index: p.item() };
+        return { kind: 'tensor', tensor: p };
+      }
+      if (p instanceof PyList) return { kind: 'tensor', tensor: this.tensorFromData(p) };
+      if (p instanceof PyNdArray) return { kind: 'tensor', tensor: p.tensor };
+      throw new PyError(
+        'IndexError',
+        'only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got ' + pyTypeOf(p) + ')',
+      );
+    });
+  }
+
+  setattr(obj: PyValue, name: string, v: PyValue): boolean {
+    if (!(obj instanceof Tensor)) return false;
+    switch (name) {
+      case 'requires_grad':
+        this.setRequiresGrad(obj, this.ip.truthy(v));
+        return true;
+      case 'grad':
+        if (v !== null && !(v instanceof Tensor)) throw new PyError('TypeError', `assigned grad expected to be a Tensor or None but got grad of type ${pyTypeOf(v)}`);
+        if (v instanceof Tensor && v.shape.join() !== obj.shape.join()) throw new PyError('RuntimeError', 'assigned grad has data of a different size');
+        obj.grad = v as Tensor | null;
+        return true;
+      case 'data': {
+        if (!(v instanceof Tensor)) throw new PyError('TypeError', `Variable data has to be a tensor, but got ${pyTypeOf(v)}`);
+        obj.storage = v.storage;
+        obj.shape = v.shape.slice();
+        obj.strides = v.strides.slice();
+        obj.offset = v.offset;
+        obj.dtype = v.dtype;
+        return true;
+      }
+    }
+    throw new PyError('AttributeError', `'Tensor' object attribute '${name}' is read-only`);
+  }
+
+  setRequiresGrad(t: Tensor, v: boolean): void {
+    if (!t.isLeaf) {
+      throw new PyError(
+        'RuntimeError',
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    }
+    if (v && !isFloating(t.dtype)) throw new PyError('RuntimeError', 'only Tensors of floating point and complex dtype can require gradients');
+    t.setRequiresGrad(v);
+  }
+
+  getattr(obj: PyValue, name: string): PyValue | undefined {
+    if (obj instanceof Tensor) return this.tensorAttr(obj, name);
+    if (obj instanceof Node) return this.nodeAttr(obj, name);
+    if (obj instanceof PyDType) {
+      if (name === 'is_floating_point') return isFloating(obj.dtype);
+      if (name === 'itemsize') return BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[obj.dtype]);
+      return undefined;
+    }
+    if (obj instanceof PyTuple && obj.tag === 'Size') {
+      if (name === 'numel') return new PyBuiltin('numel', () => BigInt(obj.items.reduce((a: number, x) => a * Number(x), 1)));
+      return undefined;
+    }
+    if (obj instanceof PyTuple && obj.fields) {
+      const i = obj.fields.indexOf(name);
+      return i >= 0 ? obj.items[i] : undefined;
+    }
+    if (obj instanceof PyNdArray) return this.ndarrayAttr(obj, name);
+    if (typeof obj === 'number') {
+      if (name === 'is_integer') return new PyBuiltin('is_integer', () => Number.isInteger(obj));
+      if (name === 'real') return obj;
+    }
+    if (obj instanceof PyList) return listMethod(this.ip, obj, name);
+    if (obj instanceof PyDict) return dictMethod(this.ip, obj, name);
+    if (typeof obj === 'string') return strMethod(this.ip, obj, name);
+    if (obj instanceof PyTuple) {
+      if (name === 'count') return new PyBuiltin('count', ([x]) => BigInt(obj.items.filter((y) => this.ip.equals(x, y)).length));
+      if (name === 'index') return new PyBuiltin('index', ([x]) => BigInt(obj.items.findIndex((y) => this.ip.equals(x, y))));
+    }
+    return undefined;
+  }
+
+  private nodeAttr(n: Node, name: string): PyValue | undefined {
+    switch (name) {
+      case 'name':
+        return new PyBuiltin('name', () => n.qualifiedName);
+      case 'next_functions':
+        return new PyTuple(n.next.map((e) => new PyTuple([e ? e.node : null, BigInt(e ? e.inputNr : 0)])));
+      case 'variable':
+        return n.variable ?? undefined;
+      case 'metadata':
+        return new PyDict();
+      case 'register_hook':
+        return new PyBuiltin('register_hook', ([fn]) => {
+          const list = n.preHooks.get(-1) ?? [];
+          list.push((g) => {
+            const r = this.ip.call(fn, [new PyTuple([g]), new PyTuple([g])]);
+            return r instanceof PyTuple && r.items[0] instanceof Tensor ? r.items[0] : null;
+          });
+          return null;
+        });
+    }
+    if (name.startsWith('_saved_')) {
+      const key = name.slice(7);
+      const s = n.saved.get(key);
+      if (s) return s.unpack();
+      if (key in n.attrs) return n.attrs[key] as PyValue;
+    }
+    return undefined;
+  }
+
+  private ndarrayAttr(a: PyNdArray, name: string): PyValue | undefined {
+    const t = a.tensor;
+    switch (name) {
+      case 'shape':
+        return new PyTuple(t.shape.map((s) => BigInt(s)));
+      case 'dtype':
+        return t.dtype;
+      case 'ndim':
+        return BigInt(t.ndim);
+      case 'size':
+        return BigInt(t.numel);
+      case 'tolist':
+        return new PyBuiltin('tolist', () => this.toList(t));
+      case 'sum':
+        return new PyBuiltin('sum', () => scalarOfTensor(ops.sum(t), 'item'));
+      case 'mean':
+        return new PyBuiltin('mean', () => scalarOfTensor(ops.mean(ops.cast(t, 'float64')), 'item'));
+      case 'reshape':
+        return new PyBuiltin('reshape', (args) => new PyNdArray(ops.reshape(t, seqInts(args.length === 1 ? args[0] : new PyTuple(args), 'reshape'))));
+      case 'T':
+        return new PyNdArray(ops.T(t));
+    }
+    return undefined;
+  }
+
+  toList(t: Tensor): PyValue {
+    const v = t.values();
+    const conv = (x: number): PyValue => (t.dtype === 'bool' ? x !== 0 : isFloating(t.dtype) ? x : BigInt(x));
+    if (t.ndim === 0) return conv(v[0]);
+    const build = (dim: number, off: number): PyValue => {
+      const n = t.shape[dim];
+      const stride = t.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+      const items: PyValue[] = [];
+      for (let i = 0; i < n; i++) items.push(dim === t.ndim - 1 ? conv(v[off + i]) : build(dim + 1, off + i * stride));
+      return new PyList(items);
+    };
+    return build(0, 0);
+  }
+
+  private tensorAttr(t: Tensor, name: string): PyValue | undefined {
+    switch (name) {
+      case 'shape':
+        return sizeOf(t);
+      case 'dtype':
+        return this.dtypeObj(t.dtype);
+      case 'requires_grad':
+        return t.requiresGrad;
+      case 'is_leaf':
+        return t.isLeaf;
+      case 'grad_fn':
+        return t.gradFn;
+      case 'grad':
+        if (!t.isLeaf && !t.retainsGrad) {
+          warn(
+            'UserWarning',
+            "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered internally at  ./build/aten/src/ATen/core/TensorBody.h:480.)",
+          );
+        }
+        return t.grad;
+      case 'data': {
+        const d = new Tensor(t.storage, t.dtype, t.shape.slice(), t.strides.slice(), t.offset);
+        return d;
+      }
+      case 'ndim':
+        return BigInt(t.ndim);
+      case 'T':
+        return ops.T(t);
+      case 'mT':
+        return ops.transpose(t, -2, -1);
+      case 'retains_grad':
+        return t.retainsGrad;
+      case '_version':
+        return BigInt(t.version);
+      case 'is_cuda':
+        return false;
+      case 'device':
+        return this.ip.builtins.get('__device_cpu__') ?? 'cpu';
+      case 'itemsize':
+        return BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[t.dtype]);
+    }
+    const m = this.methods.get(name);
+    if (m) return new PyBuiltin(name, (args, kw) => m(t, new Args(name, args, kw)), 'builtin_function_or_method');
+    return undefined;
+  }
+
+  /** Runs backward from `root`, recording one event per node execution. */
+  backward(root: Tensor, gradient: Tensor | null, retainGraph: boolean): void {
+    const g = this.rootGradient(root, gradient, 0);
+    const it = backwardSteps([root], [g], { retainGraph, record: this.recordEvents });
+    const events: BackwardEvent[] = [];
+    for (let r = it.next(); !r.done; r = it.next()) events.push(r.value);
+    this.passes.push({ root, events, origin: this.ip.currentRange });
+  }
+
+  rootGradient(root: Tensor, gradient: Tensor | null, i: number): Tensor {
+    if (!root.requiresGrad) {
+      throw new PyError('RuntimeError', `element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    if (gradient === null) {
+      if (root.numel !== 1) throw new PyError('RuntimeError', 'grad can be implicitly created only for scalar outputs');
+      return ops.full(root.shape, 1, root.dtype);
+    }
+    if (gradient.shape.join() !== root.shape.join()) {
+      throw new PyError(
+        'RuntimeError',
+        `Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${gradient.shape.join(', ')}]) and output[${i}] has a shape of torch.Size([${root.shape.join(', ')}]).`,
+      );
+    }
+    return gradient;
+  }
+
+  /** torch.autograd.grad. */
+  grad(outputs: Tensor[], inputs: Tensor[], gradOutputs: (Tensor | null)[], retainGraph: boolean, allowUnused: boolean): (Tensor | null)[] {
+    const gs = outputs.map((o, i) => this.rootGradient(o, gradOutputs[i] ?? null, i));
+    const it = backwardSteps(outputs, gs, { retainGraph, inputs, allowUnused, record: this.recordEvents });
+    const events: BackwardEvent[] = [];
+    let r = it.next();
+    for (; !r.done; r = it.next()) events.push(r.value);
+    this.passes.push({ root: outputs[0], events, origin: this.ip.currentRange });
+    return r.value ?? [];
+  }
+
+  private defineMethods(): void {
+    const M = this.methods;
+    const ip = this.ip;
+    const unary = (name: string, f: (t: Tensor) => Tensor) => M.set(name, (t) => f(t));
+    const inplace = (name: string, f: (t: Tensor, a: Args) => Tensor) => M.set(name, (t, a) => ops.applyInPlace(t, (old) => f(old, a)));
+    for (const [n, f] of Object.entries({
+      exp: ops.exp, log: ops.log, log2: ops.log2, log10: ops.log10, log1p: ops.log1p, expm1: ops.expm1, sin: ops.sin, cos: ops.cos,
+      tan: ops.tan, tanh: ops.tanh, sigmoid: ops.sigmoid, relu: ops.relu, abs: ops.abs, sqrt: ops.sqrt, rsqrt: ops.rsqrt, neg: ops.neg,
+      negative: ops.neg, reciprocal: ops.reciprocal, floor: ops.floor, ceil: ops.ceil, sign: ops.sign, trunc: ops.trunc, asin: ops.asin,
+      acos: ops.acos, atan: ops.atan, sinh: ops.sinh, cosh: ops.cosh, logical_not: ops.logicalNot,
+    })) {
+      unary(n, f);
+      inplace(n + '_', (t) => f(t));
+    }
+    M.set('square', (t) => ops.powScalar(t, 2n));
+    M.set('round', (t, a) => (a.has(0, 'decimals') ? ops.roundDecimals(t, a.int(0, 'decimals')) : ops.round(t)));
+    const binary = (name: string, f: (t: Tensor, o: Tensor | number | bigint | boolean, a: Args) => Tensor) => {
+      M.set(name, (t, a) => f(t, this.operandArg(a, 0, 'other'), a));
+      inplace(name + '_', (t, a) => f(t, this.operandArg(a, 0, 'other'), a));
+    };
+    binary('add', (t, o, a) => ops.add(t, o, this.alpha(a)));
+    binary('sub', (t, o, a) => ops.sub(t, o, this.alpha(a)));
+    binary('subtract', (t, o, a) => ops.sub(t, o, this.alpha(a)));
+    binary('mul', (t, o) => ops.mul(t, o));
+    binary('multiply', (t, o) => ops.mul(t, o));
+    binary('div', (t, o, a) => ops.div(t, o, (a.kw.get('rounding_mode') as 'trunc' | 'floor' | null) ?? null));
+    binary('divide', (t, o) => ops.div(t, o));
+    binary('true_divide', (t, o) => ops.div(t, o));
+    binary('pow', (t, o) => (o instanceof Tensor ? ops.powTensor(t, o) : ops.powScalar(t, o)));
+    binary('remainder', (t, o) => ops.remainder(t, o));
+    binary('fmod', (t, o) => ops.remainder(t, o));
+    binary('floor_divide', (t, o) => ops.floorDivide(t, o));
+    for (const c of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) binary(c, (t, o) => ops.compare(c, t, o));
+    binary('maximum', (t, o) => ops.maximum(t, o as Tensor));
+    binary('minimum', (t, o) => ops.minimum(t, o as Tensor));
+    M.set('logical_and', (t, a) => ops.logical('and', t, a.tensor(0, 'other')));
+    M.set('logical_or', (t, a) => ops.logical('or', t, a.tensor(0, 'other')));
+    M.set('clamp', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max')));
+    M.set('clip', M.get('clamp')!);
+    inplace('clamp_', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max')));
+    M.set('clamp_min', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), null, 'ClampMinBackward0'));
+    M.set('clamp_max', (t, a) => ops.clamp(t, null, this.optScalar(a, 0, 'max'), 'ClampMaxBackward0'));
+    M.set('addcmul', (t, a) => ops.addcmul(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
+    inplace('addcmul_', (t, a) => ops.addcmul(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
+    inplace('addcdiv_', (t, a) => ops.addcdiv(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
+    M.set('leaky_relu', (t, a) => ops.leakyRelu(t, a.num(0, 'negative_slope', 0.01)));
+    M.set('softmax', (t, a) => ops.softmax(t, a.int(0, 'dim')));
+    M.set('log_softmax', (t, a) => ops.logSoftmax(t, a.int(0, 'dim')));
+    M.set('matmul', (t, a) => ops.matmul(t, a.tensor(0, 'other')));
+    M.set('mm', (t, a) => ops.mm(t, a.tensor(0, 'mat2')));
+    M.set('mv', (t, a) => ops.mv(t, a.tensor(0, 'vec')));
+    M.set('dot', (t, a) => ops.dot(t, a.tensor(0, 'tensor')));
+    M.set('outer', (t, a) => ops.outer(t, a.tensor(0, 'vec2')));
+    M.set('where', (t, a) => ops.where(a.tensor(0, 'condition'), t, this.operandArg(a, 1, 'other')));
+    M.set('masked_fill', (t, a) => ops.where(a.tensor(0, 'mask'), this.operandArg(a, 1, 'value'), t));
+    // reductions
+    M.set('sum', (t, a) => ops.sum(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false), a.dtype()));
+    M.set('mean', (t, a) => ops.mean(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false), a.dtype()));
+    M.set('prod', (t, a) => ops.prod(t, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false)));
+    const maxmin = (isMax: boolean) => (t: Tensor, a: Args): PyValue => {
+      const other = a.get(0, 'dim', null);
+      if (other instanceof Tensor) return isMax ? ops.maximum(t, other) : ops.minimum(t, other);
+      if (other === null) return ops.maxAll(t, isMax);
+      const [v, i] = ops.maxDim(t, a.int(0, 'dim'), a.bool(1, 'keepdim', false), isMax);
+      return new PyTuple([v, i], `torch.return_types.${isMax ? 'max' : 'min'}`, ['values', 'indices']);
+    };
+    M.set('max', maxmin(true));
+    M.set('min', maxmin(false));
+    M.set('amax', (t, a) => ops.amax(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false), true));
+    M.set('amin', (t, a) => ops.amax(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false), false));
+    M.set('argmax', (t, a) => ops.argmax(t, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false), true));
+    M.set('argmin', (t, a) => ops.argmax(t, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false), false));
+    const varstd = (isStd: boolean) => (t: Tensor, a: Args): PyValue => {
+      let dims: number[] | null = null;
+      let correction = 1;
+      const first = a.get(0, 'dim', null);
+      if (typeof first === 'boolean') correction = first ? 1 : 0;
+      else if (first !== null) dims = a.dims(0, 'dim');
+      if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
+      if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
+      if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
+      return ops.variance(t, dims, correction, a.kw.get('keepdim') === true, isStd);
+    };
+    M.set('var', varstd(false));
+    M.set('std', varstd(true));
+    M.set('norm', (t, a) => {
+      const p = a.get(0, 'p', 2n);
+      const pv = p === 'fro' ? 2 : typeof p === 'string' ? (p === 'inf' ? Infinity : 2) : Number(p);
+      return ops.norm(t, pv, a.dims(1, 'dim'), a.bool(2, 'keepdim', false));
+    });
+    M.set('cumsum', (t, a) => ops.cumsum(t, a.int(0, 'dim')));
+    M.set('logsumexp', (t, a) => ops.logsumexp(t, a.dims(0, 'dim') ?? [], a.bool(1, 'keepdim', false)));
+    M.set('all', (t, a) => ops.allAny(t, true, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false)));
+    M.set('any', (t, a) => ops.allAny(t, false, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false)));
+    // shape
+    const shapeArgs = (a: Args) => a.shape(0, 'shape');
+    M.set('view', (t, a) => {
+      const d = a.get(0, 'dtype', null);
+      if (d instanceof PyDType) throw new PyError('NotImplementedError', 'view(dtype) is not supported');
+      return ops.view(t, shapeArgs(a));
+    });
+    M.set('reshape', (t, a) => ops.reshape(t, shapeArgs(a)));
+    M.set('view_as', (t, a) => ops.view(t, a.tensor(0, 'other').shape));
+    M.set('reshape_as', (t, a) => ops.reshape(t, a.tensor(0, 'other').shape));
+    M.set('flatten', (t, a) => ops.flatten(t, a.int(0, 'start_dim', 0), a.int(1, 'end_dim', -1)));
+    M.set('t', (t) => ops.t2(t));
+    M.set('transpose', (t, a) => ops.transpose(t, a.int(0, 'dim0'), a.int(1, 'dim1')));
+    M.set('permute', (t, a) => ops.permute(t, a.shape(0, 'dims')));
+    M.set('unsqueeze', (t, a) => ops.unsqueeze(t, a.int(0, 'dim')));
+    M.set('squeeze', (t, a) => (a.has(0, 'dim') ? ops.squeeze(t, a.int(0, 'dim')) : ops.squeeze(t)));
+    M.set('expand', (t, a) => ops.expand(t, a.shape(0)));
+    M.set('expand_as', (t, a) => ops.expand(t, a.tensor(0, 'other').shape));
+    M.set('repeat', (t, a) => ops.repeat(t, a.shape(0, 'repeats')));
+    M.set('flip', (t, a) => ops.flip(t, a.shape(0, 'dims')));
+    M.set('chunk', (t, a) => new PyTuple(ops.chunk(t, a.int(0, 'chunks'), a.int(1, 'dim', 0))));
+    M.set('split', (t, a) => {
+      const s = a.get(0, 'split_size');
+      return new PyTuple(ops.split(t, s instanceof PyList || s instanceof PyTuple ? seqInts(s, 'split') : Number(s), a.int(1, 'dim', 0)));
+    });
+    M.set('unbind', (t, a) => new PyTuple(ops.unbind(t, a.int(0, 'dim', 0))));
+    M.set('narrow', (t, a) => ops.narrow(t, a.int(0, 'dim'), a.int(1, 'start'), a.int(2, 'length')));
+    M.set('select', (t, a) => ops.select(t, a.int(0, 'dim'), a.int(1, 'index')));
+    M.set('contiguous', (t) => ops.contiguous(t));
+    M.set('clone', (t) => ops.clone(t));
+    M.set('detach', (t) => ops.detach(t));
+    M.set('detach_', (t) => {
+      t.gradFn = null;
+      t.setRequiresGrad(false);
+      return t;
+    });
+    M.set('is_contiguous', (t) => t.isContiguous());
+    M.set('size', (t, a) => {
+      if (!a.has(0, 'dim')) return sizeOf(t);
+      const d = a.int(0, 'dim');
+      return BigInt(t.shape[d < 0 ? d + t.ndim : d] ?? invalidDim(d, t.ndim));
+    });
+    M.set('dim', (t) => BigInt(t.ndim));
+    M.set('ndimension', (t) => BigInt(t.ndim));
+    M.set('numel', (t) => BigInt(t.numel));
+    M.set('nelement', (t) => BigInt(t.numel));
+    M.set('element_size', (t) => BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[t.dtype]));
+    M.set('is_floating_point', (t) => isFloating(t.dtype));
+    M.set('item', (t) => scalarOfTensor(t, 'item'));
+    M.set('tolist', (t) => this.toList(t));
+    M.set('numpy', (t) => {
+      if (t.requiresGrad) {
+        throw new PyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+      }
+      return new PyNdArray(t);
+    });
+    // dtype conversion
+    const conv = (d: DType) => (t: Tensor) => ops.cast(t, d);
+    M.set('float', conv('float32'));
+    M.set('double', conv('float64'));
+    M.set('long', conv('int64'));
+    M.set('int', conv('int32'));
+    M.set('bool', conv('bool'));
+    M.set('to', (t, a) => {
+      const d = a.get(0, 'dtype', null);
+      if (d instanceof PyDType) return ops.cast(t, d.dtype);
+      if (a.kw.get('dtype') instanceof PyDType) return ops.cast(t, (a.kw.get('dtype') as PyDType).dtype);
+      if (d instanceof Tensor) return ops.cast(t, d.dtype);
+      return t;
+    });
+    M.set('type_as', (t, a) => ops.cast(t, a.tensor(0, 'other').dtype));
+    M.set('cpu', (t) => t);
+    M.set('type', (t, a) => {
+      if (!a.has(0, 'dtype')) return legacyName(t.dtype);
+      const d = a.get(0, 'dtype');
+      if (d instanceof PyDType) return ops.cast(t, d.dtype);
+      return t;
+    });
+    // autograd
+    M.set('backward', (t, a) => {
+      const g = a.get(0, 'gradient', null);
+      const retain = a.get(1, 'retain_graph', null);
+      this.backward(t, g instanceof Tensor ? g : null, retain === null ? a.bool(2, 'create_graph', false) : ip.truthy(retain));
+      return null;
+    });
+    M.set('requires_grad_', (t, a) => {
+      this.setRequiresGrad(t, a.bool(0, 'requires_grad', true));
+      return t;
+    });
+    M.set('retain_grad', (t) => {
+      if (!t.requiresGrad) throw new PyError('RuntimeError', "can't retain_grad on Tensor that has requires_grad=False");
+      if (!t.isLeaf && t.gradFn) {
+        t.retainsGrad = true;
+        t.gradFn.retained.set(t.outputNr, t);
+      }
+      return null;
+    });
+    M.set('register_hook', (t, a) => {
+      const fn = a.get(0, 'hook');
+      if (!t.requiresGrad) throw new PyError('RuntimeError', "cannot register a hook on a tensor that doesn't require gradient");
+      const hook = (g: Tensor) => {
+        const r = ip.call(fn, [g]);
+        return r instanceof Tensor ? r : null;
+      };
+      if (t.isLeaf) t.hooks.push(hook);
+      else {
+        const list = t.gradFn!.preHooks.get(t.outputNr) ?? [];
+        list.push(hook);
+        t.gradFn!.preHooks.set(t.outputNr, list);
+      }
+      return new PyBuiltin('RemovableHandle', () => null);
+    });
+    M.set('zero_', (t) => ops.fillInPlace(t, 0, 'ZeroBackward0'));
+    M.set('fill_', (t, a) => ops.fillInPlace(t, a.num(0, 'value'), 'FillBackward0'));
+    M.set('copy_', (t, a) => {
+      const src = a.tensor(0, 'src');
+      return ops.applyInPlace(t, () => ops.add(ops.mul(src, 1n), 0n));
+    });
+    M.set('uniform_', (t, a) => this.randomFill(t, (out) => rng.uniformFill(this.gen, out, a.num(0, 'from', 0), a.num(1, 'to', 1))));
+    M.set('normal_', (t, a) => this.randomFill(t, (out) => rng.normalFill(this.gen, out, a.num(0, 'mean', 0), a.num(1, 'std', 1))));
+    M.set('equal', (t, a) => {
+      const o = a.tensor(0, 'other');
+      return t.shape.join() === o.shape.join() && t.values().every((x, i) => x === o.values()[i]);
+    });
+    M.set('allclose', (t, a) => allclose(t, a.tensor(0, 'other'), a.num(1, 'rtol', 1e-5), a.num(2, 'atol', 1e-8)));
+    M.set('nonzero', (t) => {
+      const v = t.values();
+      const rows: number[] = [];
+      for (let i = 0; i < v.length; i++) {
+        if (!v[i]) continue;
+        let rem = i;
+        const idx = new Array<number>(t.ndim);
+        for (let d = t.ndim - 1; d >= 0; d--) {
+          idx[d] = rem % t.shape[d];
+          rem = Math.floor(rem / t.shape[d]);
+        }
+        rows.push(...idx);
+      }
+      return ops.fromValues(rows, [rows.length / Math.max(t.ndim, 1), t.ndim], 'int64');
+    });
+    M.set('__len__', (t) => BigInt(t.shape[0]));
+  }
+
+  randomFill(t: Tensor, fill: (out: Float32Array | Float64Array) => void): Tensor {
+    if (!isFloating(t.dtype)) throw new PyError('RuntimeError', `"check_uniform_bounds" not implemented for '${t.dtype}'`);
+    ops.checkInPlaceAllowed(t);
+    const out = t.dtype === 'float32' ? new Float32Array(t.numel) : new Float64Array(t.numel);
+    fill(out);
+    noGrad(() => ops.writeValues(t, Tensor.fromData(out, t.shape, t.dtype)));
+    return t;
+  }
+
+  operandArg(a: Args, i: number, name: string): Tensor | number | bigint | boolean {
+    const v = a.get(i, name);
+    const o = this.operand(v);
+    if (o === undefined) {
+      if (v instanceof PyList || v instanceof PyTuple) throw new PyError('TypeError', 'only integer tensors of a single element can be converted to an index');
+      throw new PyError('TypeError', `${a.fname}(): argument '${name}' (position ${i + 1}) must be Tensor, not ${pyTypeOf(v)}`);
+    }
+    return o;
+  }
+
+  alpha(a: Args): number | bigint | boolean {
+    const v = a.kw.get('alpha');
+    return v === undefined ? 1n : (this.operand(v) as number | bigint | boolean);
+  }
+
+  scalarKw(a: Args, name: string): number | bigint | boolean {
+    const v = a.kw.get(name);
+    return v === undefined ? 1n : (this.operand(v) as number | bigint | boolean);
+  }
+
+  optScalar(a: Args, i: number, name: string): number | bigint | boolean | null {
+    const v = a.get(i, name, null);
+    if (v === null) return null;
+    if (v instanceof Tensor) return v.item();
+    return this.operand(v) as number | bigint | boolean;
+  }
+
+  /** A context manager that sets grad mode for its body. */
+  gradModeManager(typeName: string, mode: boolean): PyContextManager {
+    let prev = true;
+    return new PyContextManager(
+      typeName,
+      () => {
+        prev = setGradEnabled(mode);
+        return null;
+      },
+      () => void setGradEnabled(prev),
+    );
+  }
+
+  setPrintOptions(a: Args): void {
+    const profile = a.kw.get('profile');
+    const sci = a.kw.get('sci_mode');
+    this.printOptions = applySetPrintOptions(this.printOptions, {
+      precision: a.kw.has('precision') ? Number(a.kw.get('precision')) : undefined,
+      threshold: a.kw.has('threshold') ? Number(a.kw.get('threshold')) : undefined,
+      edgeitems: a.kw.has('edgeitems') ? Number(a.kw.get('edgeitems')) : undefined,
+      linewidth: a.kw.has('linewidth') ? Number(a.kw.get('linewidth')) : undefined,
+      profile: typeof profile === 'string' ? (profile as 'default' | 'short' | 'full') : undefined,
+      sciMode: sci === undefined || sci === null ? null : sci === true,
+    });
+  }
+
+  isGradEnabled(): boolean {
+    return isGradEnabled();
+  }
+}
+
+export function sizeOf(t: Tensor): PyTuple {
+  return new PyTuple(t.shape.map((s) => BigInt(s)), 'Size');
+}
+
+function invalidDim(d: number, n: number): never {
+  throw new TorchError('IndexError', `Dimension out of range (expected to be in range of [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}], but got ${d})`);
+}
+
+function allclose(a: Tensor, b: Tensor, rtol: number, atol: number): boolean {
+  const x = ops.expandValues(a, a.shape.length >= b.shape.length ? a.shape : b.shape);
+  const y = ops.expandValues(b, a.shape.length >= b.shape.length ? a.shape : b.shape);
+  for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i] - y[i]) <= atol + rtol * Math.abs(y[i]))) return false;
+  return true;
+}
+
+function legacyName(d: DType): string {
+  return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[d];
+}
+const torchLegacy = legacyName;
+
+import { pyFloatRepr } from '../../core/format/numfmt';
+import { listMethod, dictMethod, strMethod } from './pymethods';
+export { DTYPES, PyModule, Kw };

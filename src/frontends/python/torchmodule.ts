@@ -1,0 +1,700 @@
+import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, Tensor } from '../../core';
+import * as rng from '../../core/random/distributions';
+import { pyFloatRepr } from '../../core/format/numfmt';
+import { Args, seqInts } from './args';
+import { Interpreter } from './interp';
+import { DTYPES, sizeOf, TorchRuntime } from './torchapi';
+import {
+  PyBuiltin,
+  PyClass,
+  PyDict,
+  PyError,
+  PyInstance,
+  PyList,
+  PyModule,
+  PyNdArray,
+  PyTuple,
+  PyValue,
+} from './values';
+
+type Fn = (a: Args) => PyValue;
+
+function mod(name: string, fns: Record<string, Fn>): PyModule {
+  const m = new PyModule(name);
+  for (const [k, f] of Object.entries(fns)) m.attrs.set(k, new PyBuiltin(k, (args, kw) => f(new Args(k, args, kw))));
+  return m;
+}
+
+/** Installs torch, torch.nn, torch.nn.functional, torch.optim, torch.autograd, numpy and math. */
+export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
+  const T = (a: Args, i = 0, name = 'input') => a.tensor(i, name);
+  const dtypeOf = (a: Args) => a.dtype();
+  const withGrad = (t: Tensor, a: Args): Tensor => {
+    if (a.kw.get('requires_grad') === true) rt.setRequiresGrad(t, true);
+    return t;
+  };
+  const method = (name: string) => (a: Args) => {
+    const t = T(a);
+    const m = rt.getattr(t, name) as PyBuiltin;
+    return m.fn(a.args.slice(1), a.kw);
+  };
+  const creation = (f: (shape: number[], d?: DType) => Tensor) => (a: Args) => withGrad(f(a.shape(0), dtypeOf(a)), a);
+  const like = (f: (shape: number[], d: DType) => Tensor) => (a: Args) => {
+    const t = T(a);
+    return withGrad(f(t.shape, dtypeOf(a) ?? t.dtype), a);
+  };
+  const randFloat = (a: Args, shape: number[], fill: (n: number, d: 'float32' | 'float64') => Float32Array | Float64Array) => {
+    ops.checkSize(shape);
+    const d = dtypeOf(a) ?? ops.getDefaultDtype();
+    if (!isFloating(d)) throw new PyError('RuntimeError', `"check_uniform_bounds" not implemented for '${d}'`);
+    return withGrad(Tensor.fromData(fill(shape.reduce((x, y) => x * y, 1), d as 'float32' | 'float64'), shape, d), a);
+  };
+
+  const torchFns: Record<string, Fn> = {
+    tensor: (a) => withGrad(rt.tensorFromData(a.get(0, 'data'), dtypeOf(a)), a),
+    as_tensor: (a) => {
+      const d = a.get(0, 'data');
+      return d instanceof Tensor ? d : rt.tensorFromData(d, dtypeOf(a));
+    },
+    from_numpy: (a) => {
+      const n = a.get(0, 'ndarray');
+      if (!(n instanceof PyNdArray)) throw new PyError('TypeError', `expected np.ndarray (got ${ip.typeName(n)})`);
+      return n.tensor;
+    },
+    ones: creation(ops.ones),
+    zeros: creation(ops.zeros),
+    empty: creation(ops.zeros),
+    full: (a) => {
+      const shape = seqInts(a.get(0, 'size'), 'full');
+      const v = rt.operand(a.get(1, 'fill_value'));
+      return withGrad(ops.full(shape, v instanceof Tensor ? v.item() : (v as number), dtypeOf(a)), a);
+    },
+    ones_like: like((s, d) => ops.ones(s, d)),
+    zeros_like: like((s, d) => ops.zeros(s, d)),
+    empty_like: like((s, d) => ops.zeros(s, d)),
+    full_like: (a) => {
+      const t = T(a);
+      return withGrad(ops.full(t.shape, a.num(1, 'fill_value'), dtypeOf(a) ?? t.dtype), a);
+    },
+    rand_like: (a) => randFloat(a, T(a).shape, (n, d) => rng.rand(rt.gen, n, d)),
+    randn_like: (a) => randFloat(a, T(a).shape, (n, d) => rng.randn(rt.gen, n, d)),
+    arange: (a) => {
+      const nums = a.args.map((v) => rt.operand(v) as number | bigint);
+      let start: number | bigint = 0n;
+      let end: number | bigint;
+      let step: number | bigint = 1n;
+      if (nums.length === 0) end = rt.operand(a.get(-1, 'end')) as number | bigint;
+      else if (nums.length === 1) end = nums[0];
+      else [start, end, step = 1n] = nums as (number | bigint)[];
+      if (a.kw.has('start')) start = rt.operand(a.kw.get('start')!) as number;
+      if (a.kw.has('step')) step = rt.operand(a.kw.get('step')!) as number;
+      return withGrad(ops.arange(start, end, step, dtypeOf(a)), a);
+    },
+    linspace: (a) => withGrad(ops.linspace(a.num(0, 'start'), a.num(1, 'end'), a.int(2, 'steps'), dtypeOf(a)), a),
+    eye: (a) => withGrad(ops.eye(a.int(0, 'n'), a.has(1, 'm') ? a.int(1, 'm') : undefined, dtypeOf(a)), a),
+    rand: (a) => randFloat(a, a.shape(0), (n, d) => rng.rand(rt.gen, n, d)),
+    randn: (a) => randFloat(a, a.shape(0), (n, d) => rng.randn(rt.gen, n, d)),
+    randint: (a) => {
+      let low = 0;
+      let high: number;
+      let sizeArg: PyValue;
+      if (a.args.length >= 3 || (a.args.length === 2 && !(a.args[1] instanceof PyTuple || a.args[1] instanceof PyList))) {
+        low = a.int(0, 'low');
+        high = a.int(1, 'high');
+        sizeArg = a.get(2, 'size');
+      } else {
+        high = a.int(0, 'high');
+        sizeArg = a.get(1, 'size');
+      }
+      const shape = seqInts(sizeArg, 'randint');
+      ops.checkSize(shape);
+      const vals = rng.randint(rt.gen, low, high, shape.reduce((x, y) => x * y, 1));
+      const t = Tensor.fromData(vals, shape, 'int64');
+      const d = dtypeOf(a);
+      return d ? ops.cast(t, d) : t;
+    },
+    randperm: (a) => Tensor.fromData(rng.randperm(rt.gen, a.int(0, 'n')), [a.int(0, 'n')], 'int64'),
+    normal: (a) => {
+      const mean = a.num(0, 'mean');
+      const std = a.num(1, 'std');
+      const shape = seqInts(a.get(2, 'size'), 'normal');
+      const out = new Float32Array(shape.reduce((x, y) => x * y, 1));
+      rng.normalFill(rt.gen, out, mean, std);
+      return Tensor.fromData(out, shape, 'float32');
+    },
+    manual_seed: (a) => {
+      rt.gen.manualSeed(BigInt(a.int(0, 'seed')));
+      return new PyInstance(generatorClass);
+    },
+    seed: () => rt.gen.initialSeed(),
+    initial_seed: () => rt.gen.initialSeed(),
+    set_printoptions: (a) => {
+      rt.setPrintOptions(a);
+      return null;
+    },
+    set_default_dtype: (a) => {
+      const d = a.get(0, 'd');
+      if (!(d instanceof Object) || !('dtype' in (d as object))) throw new PyError('TypeError', 'set_default_dtype expects a torch.dtype');
+      ops.setDefaultDtype((d as { dtype: DType }).dtype);
+      return null;
+    },
+    get_default_dtype: () => rt.dtypeObj(ops.getDefaultDtype()),
+    is_grad_enabled: () => isGradEnabled(),
+    is_anomaly_enabled: () => false,
+    no_grad: () => rt.gradModeManager('no_grad', false),
+    enable_grad: () => rt.gradModeManager('enable_grad', true),
+    set_grad_enabled: (a) => rt.gradModeManager('set_grad_enabled', a.bool(0, 'mode', true)),
+    inference_mode: () => rt.gradModeManager('inference_mode', false),
+    is_tensor: (a) => a.get(0, 'obj') instanceof Tensor,
+    numel: (a) => BigInt(T(a).numel),
+    cat: (a) => ops.cat([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
+    concat: (a) => ops.cat([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
+    stack: (a) => ops.stack([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
+    where: (a) => ops.where(a.tensor(0, 'condition'), rt.operandArg(a, 1, 'input'), rt.operandArg(a, 2, 'other')),
+    equal: (a) => {
+      const x = T(a);
+      const y = a.tensor(1, 'other');
+      return x.shape.join() === y.shape.join() && x.values().every((v, i) => v === y.values()[i]);
+    },
+    broadcast_shapes: (a) => new PyTuple(a.args.reduce((s: number[], x) => broadcastShapes(s, seqInts(x, 'broadcast_shapes')), []).map((n) => BigInt(n)), 'Size'),
+    result_type: (a) => rt.dtypeObj(ops.resultType(rt.operandArg(a, 0, 'tensor1'), rt.operandArg(a, 1, 'tensor2'))),
+    promote_types: (a) => rt.dtypeObj(ops.resultType(Tensor.zeros([1], (a.get(0, 'type1') as never as { dtype: DType }).dtype), Tensor.zeros([1], (a.get(1, 'type2') as never as { dtype: DType }).dtype))),
+    Size: (a) => new PyTuple(seqInts(a.get(0, 'sizes', new PyTuple([])), 'Size').map((n) => BigInt(n)), 'Size'),
+  };
+  // functions that mirror tensor methods
+  for (const n of [
+    'add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'pow', 'remainder', 'fmod', 'floor_divide', 'exp', 'log', 'log2', 'log10', 'log1p',
+    'expm1', 'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'relu', 'abs', 'sqrt', 'rsqrt', 'neg', 'negative', 'reciprocal', 'floor', 'ceil', 'round',
+    'sign', 'trunc', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'square', 'clamp', 'clip', 'clamp_min', 'clamp_max', 'sum', 'mean', 'prod', 'max',
+    'min', 'amax', 'amin', 'argmax', 'argmin', 'var', 'std', 'norm', 'cumsum', 'logsumexp', 'all', 'any', 'matmul', 'mm', 'mv', 'dot', 'outer',
+    'reshape', 'flatten', 't', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'unbind', 'narrow', 'select', 'clone',
+    'detach', 'softmax', 'log_softmax', 'addcmul', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maximum', 'minimum', 'logical_and', 'logical_or',
+    'logical_not', 'allclose', 'nonzero', 'flip', 'masked_fill', 'numel',
+  ]) {
+    if (!torchFns[n]) torchFns[n] = method(n);
+  }
+  torchFns.exp = wrapTensorCheck('exp', method('exp'));
+  const torch = mod('torch', torchFns);
+  for (const [k, d] of Object.entries(DTYPES)) torch.attrs.set(k, rt.dtypeObj(d));
+  torch.attrs.set('__version__', '1.13.1');
+  torch.attrs.set('Tensor', new PyBuiltin('Tensor', (args) => rt.tensorFromData(new PyList(args.length === 1 && args[0] instanceof PyList ? args[0].items : args)), 'type'));
+  torch.attrs.set('FloatTensor', new PyBuiltin('FloatTensor', (args) => rt.tensorFromData(args[0], 'float32'), 'type'));
+  torch.attrs.set('LongTensor', new PyBuiltin('LongTensor', (args) => rt.tensorFromData(args[0], 'int64'), 'type'));
+  torch.attrs.set('pi', Math.PI);
+  torch.attrs.set('inf', Infinity);
+  torch.attrs.set('nan', NaN);
+
+  const autograd = mod('torch.autograd', {
+    grad: (a) => {
+      const outs = tensorList(ip, a.get(0, 'outputs'));
+      const ins = tensorList(ip, a.get(1, 'inputs'));
+      const go = a.get(2, 'grad_outputs', null);
+      const gos = go === null ? [] : (tensorList(ip, go) as (Tensor | null)[]);
+      const retain = a.get(3, 'retain_graph', null);
+      const res = rt.grad(outs, ins, gos, retain === null ? a.bool(4, 'create_graph', false) : ip.truthy(retain), a.bool(6, 'allow_unused', false));
+      return new PyTuple(res);
+    },
+    backward: (a) => {
+      const outs = tensorList(ip, a.get(0, 'tensors'));
+      for (const o of outs) rt.backward(o, null, a.bool(2, 'retain_graph', false));
+      return null;
+    },
+    set_detect_anomaly: () => rt.gradModeManager('set_detect_anomaly', isGradEnabled()),
+  });
+  torch.attrs.set('autograd', autograd);
+
+  const F = mod('torch.nn.functional', {
+    linear: (a) => ops.linear(T(a), a.tensor(1, 'weight'), a.optTensor(2, 'bias')),
+    relu: (a) => ops.relu(T(a)),
+    sigmoid: (a) => ops.sigmoid(T(a)),
+    tanh: (a) => ops.tanh(T(a)),
+    softplus: (a) => ops.softplus(T(a)),
+    leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
+    softmax: (a) => ops.softmax(T(a), a.int(1, 'dim')),
+    log_softmax: (a) => ops.logSoftmax(T(a), a.int(1, 'dim')),
+    mse_loss: (a) => ops.mseLoss(T(a), a.tensor(1, 'target'), reduction(a)),
+    l1_loss: (a) => ops.l1Loss(T(a), a.tensor(1, 'target'), reduction(a)),
+    binary_cross_entropy: (a) => ops.binaryCrossEntropy(T(a), a.tensor(1, 'target'), reduction(a), a.optTensor(2, 'weight')),
+    cross_entropy: (a) => ops.crossEntropy(T(a), a.tensor(1, 'target'), reduction(a)),
+    nll_loss: (a) => ops.nllLoss(T(a), a.tensor(1, 'target'), reduction(a)),
+  });
+  const nn = installNN(ip, rt, F);
+  const optim = installOptim(ip, rt);
+  torch.attrs.set('nn', nn);
+  torch.attrs.set('optim', optim);
+  torch.attrs.set('sigmoid', F.attrs.get('sigmoid')!);
+  ip.modules.set('torch', torch);
+  ip.modules.set('torch.nn', nn);
+  ip.modules.set('torch.nn.functional', F);
+  ip.modules.set('torch.optim', optim);
+  ip.modules.set('torch.autograd', autograd);
+  ip.modules.set('numpy', installNumpy(ip, rt));
+  ip.modules.set('math', installMath());
+}
+
+const generatorClass = new PyClass('Generator', [], 'torch._C');
+
+function wrapTensorCheck(name: string, f: Fn): Fn {
+  return (a) => {
+    const v = a.get(0, 'input');
+    if (!(v instanceof Tensor)) {
+      throw new PyError('TypeError', `${name}(): argument 'input' (position 1) must be Tensor, not ${a.fname ? typeNameOf(v) : ''}`);
+    }
+    return f(a);
+  };
+}
+
+function typeNameOf(v: PyValue): string {
+  if (v instanceof PyList) return 'list';
+  if (v instanceof PyTuple) return 'tuple';
+  if (typeof v === 'number') return 'float';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'string') return 'str';
+  return 'object';
+}
+
+function tensorList(ip: Interpreter, v: PyValue): Tensor[] {
+  if (v instanceof Tensor) return [v];
+  return [...ip.iterate(v)].map((x) => {
+    if (!(x instanceof Tensor)) throw new PyError('TypeError', 'expected a sequence of Tensors');
+    return x;
+  });
+}
+
+function reduction(a: Args): 'mean' | 'sum' | 'none' {
+  const r = a.kw.get('reduction');
+  if (r === undefined) return 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new PyError('ValueError', `${String(r)} is not a valid value for reduction`);
+  return r as 'mean' | 'sum' | 'none';
+}
+
+// ---------------------------------------------------------------- nn
+
+/** State of an nn.Module instance, in registration order (as PyTorch's OrderedDicts). */
+interface ModuleState {
+  params: Map<string, Tensor | null>;
+  modules: Map<string, PyInstance>;
+  training: boolean;
+}
+
+function moduleState(m: PyInstance): ModuleState {
+  if (!m.native) m.native = { params: new Map(), modules: new Map(), training: true } satisfies ModuleState;
+  return m.native as ModuleState;
+}
+
+function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
+  const nn = new PyModule('torch.nn');
+  const Module = new PyClass('Module', [], 'torch.nn.modules.module');
+  const native = (cls: PyClass, name: string, fn: (self: PyInstance, a: Args) => PyValue) =>
+    cls.dict.set(name, new PyBuiltin(name, (args, kw) => fn(args[0] as PyInstance, new Args(name, args.slice(1), kw))));
+
+  native(Module, '__init__', (self) => {
+    moduleState(self);
+    return null;
+  });
+  native(Module, '__call__', (self, a) => {
+    const fwd = ip.getattr(self, 'forward');
+    return ip.call(fwd, a.args, a.kw);
+  });
+  native(Module, 'forward', () => {
+    throw new PyError('NotImplementedError', 'Module [Module] is missing the required "forward" function');
+  });
+  const namedParams = (m: PyInstance, prefix = ''): [string, Tensor][] => {
+    const st = moduleState(m);
+    const out: [string, Tensor][] = [];
+    for (const [k, p] of st.params) if (p) out.push([prefix + k, p]);
+    for (const [k, c] of st.modules) out.push(...namedParams(c, `${prefix}${k}.`));
+    const seen = new Set<Tensor>();
+    return out.filter(([, p]) => (seen.has(p) ? false : (seen.add(p), true)));
+  };
+  native(Module, 'parameters', (self) => new PyList(namedParams(self).map(([, p]) => p)));
+  native(Module, 'named_parameters', (self) => new PyList(namedParams(self).map(([n, p]) => new PyTuple([n, p]))));
+  native(Module, 'children', (self) => new PyList([...moduleState(self).modules.values()]));
+  native(Module, 'named_children', (self) => new PyList([...moduleState(self).modules].map(([k, v]) => new PyTuple([k, v]))));
+  native(Module, 'modules', (self) => {
+    const out: PyInstance[] = [];
+    const walk = (m: PyInstance) => {
+      out.push(m);
+      for (const c of moduleState(m).modules.values()) walk(c);
+    };
+    walk(self);
+    return new PyList(out);
+  });
+  native(Module, 'zero_grad', (self, a) => {
+    const toNone = a.bool(0, 'set_to_none', false);
+    for (const [, p] of namedParams(self)) zeroGrad(p, toNone);
+    return null;
+  });
+  native(Module, 'train', (self, a) => {
+    moduleState(self).training = a.bool(0, 'mode', true);
+    return self;
+  });
+  native(Module, 'eval', (self) => {
+    moduleState(self).training = false;
+    return self;
+  });
+  native(Module, 'state_dict', (self) => {
+    const d = new PyDict();
+    for (const [n, p] of namedParams(self)) d.set(n, ops.detach(p));
+    return d;
+  });
+  native(Module, 'register_parameter', (self, a) => {
+    moduleState(self).params.set(String(a.get(0, 'name')), a.get(1, 'param') as Tensor | null);
+    return null;
+  });
+  native(Module, 'extra_repr', () => '');
+  native(Module, '__repr__', (self) => moduleRepr(self));
+  const moduleRepr = (m: PyInstance): string => {
+    const extra = ip.str(ip.call(ip.getattr(m, 'extra_repr'), []));
+    const kids = [...moduleState(m).modules];
+    if (!kids.length) return `${m.cls.name}(${extra})`;
+    const lines = kids.map(([k, c]) => `  (${k}): ` + ip.repr(c).split('\n').join('\n  '));
+    return `${m.cls.name}(\n${extra ? '  ' + extra + '\n' : ''}${lines.join('\n')}\n)`;
+  };
+  nn.attrs.set('Module', Module);
+
+  // attribute registration: Parameters and Modules assigned to a module are tracked in order
+  const prevSet = rt.setattr.bind(rt);
+  rt.setattr = (obj, name, v) => {
+    if (obj instanceof PyInstance && obj.cls.isSubclassOf(Module)) {
+      const st = moduleState(obj);
+      if (v instanceof Tensor && v.isParameter) {
+        st.params.set(name, v);
+        st.modules.delete(name);
+      } else if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) {
+        st.modules.set(name, v);
+        st.params.delete(name);
+      } else if (v === null && st.params.has(name)) {
+        st.params.set(name, null);
+      }
+    }
+    return prevSet(obj, name, v);
+  };
+  const prevGet = rt.getattr.bind(rt);
+  rt.getattr = (obj, name) => {
+    if (obj instanceof PyInstance && obj.native && obj.cls.isSubclassOf(Module)) {
+      const st = obj.native as ModuleState;
+      if (name === 'training') return st.training;
+      if (st.params.has(name)) return st.params.get(name)!;
+      if (st.modules.has(name)) return st.modules.get(name)!;
+    }
+    return prevGet(obj, name);
+  };
+
+  const Parameter = new PyBuiltin('Parameter', (args, kw) => {
+    const a = new Args('Parameter', args, kw);
+    const src = a.get(0, 'data', null);
+    const t = src instanceof Tensor ? new Tensor(src.storage, src.dtype, src.shape.slice(), src.strides.slice(), src.offset) : Tensor.zeros([0], 'float32');
+    t.isParameter = true;
+    t.setRequiresGrad(a.bool(1, 'requires_grad', true));
+    return t;
+  }, 'type');
+  nn.attrs.set('Parameter', Parameter);
+  const param = (data: Float32Array, shape: number[]) => {
+    const t = Tensor.fromData(data, shape, 'float32');
+    t.isParameter = true;
+    t.setRequiresGrad(true);
+    return t;
+  };
+
+  const builtinModule = (name: string, init: (self: PyInstance, a: Args) => void, forward: (self: PyInstance, a: Args) => PyValue, extra?: (self: PyInstance) => string) => {
+    const cls = new PyClass(name, [Module], 'torch.nn');
+    native(cls, '__init__', (self, a) => {
+      moduleState(self);
+      init(self, a);
+      return null;
+    });
+    native(cls, 'forward', forward);
+    if (extra) native(cls, 'extra_repr', (self) => extra(self));
+    nn.attrs.set(name, cls);
+    return cls;
+  };
+
+  builtinModule(
+    'Linear',
+    (self, a) => {
+      const inF = a.int(0, 'in_features');
+      const outF = a.int(1, 'out_features');
+      const { weight, bias } = rng.linearInit(rt.gen, inF, outF, a.bool(2, 'bias', true));
+      self.dict.set('in_features', BigInt(inF));
+      self.dict.set('out_features', BigInt(outF));
+      ip.setattr(self, 'weight', param(weight, [outF, inF]));
+      if (bias) ip.setattr(self, 'bias', param(bias, [outF]));
+      else {
+        moduleState(self).params.set('bias', null);
+      }
+    },
+    (self, a) => ops.linear(a.tensor(0, 'input'), ip.getattr(self, 'weight') as Tensor, ip.getattr(self, 'bias') as Tensor | null),
+    (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${moduleState(self).params.get('bias') ? 'True' : 'False'}`,
+  );
+  const act = (name: string, f: (t: Tensor) => Tensor) => builtinModule(name, () => {}, (_s, a) => f(a.tensor(0, 'input')));
+  act('ReLU', ops.relu);
+  act('Sigmoid', ops.sigmoid);
+  act('Tanh', ops.tanh);
+  act('Identity', (t) => t);
+  builtinModule('LeakyReLU', (s, a) => void s.dict.set('negative_slope', a.num(0, 'negative_slope', 0.01)), (s, a) => ops.leakyRelu(a.tensor(0, 'input'), s.dict.get('negative_slope') as number), (s) => `negative_slope=${pyFloatRepr(s.dict.get('negative_slope') as number)}`);
+  builtinModule('Softmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.softmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
+  builtinModule('LogSoftmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.logSoftmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
+  builtinModule('Flatten', (s, a) => {
+    s.dict.set('start_dim', BigInt(a.int(0, 'start_dim', 1)));
+    s.dict.set('end_dim', BigInt(a.int(1, 'end_dim', -1)));
+  }, (s, a) => ops.flatten(a.tensor(0, 'input'), Number(s.dict.get('start_dim')), Number(s.dict.get('end_dim'))), (s) => `start_dim=${s.dict.get('start_dim')}, end_dim=${s.dict.get('end_dim')}`);
+  const loss = (name: string, f: (x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none') => Tensor) =>
+    builtinModule(name, (s, a) => void s.dict.set('reduction', a.kw.get('reduction') ?? 'mean'), (s, a) => f(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean'));
+  loss('MSELoss', ops.mseLoss);
+  loss('L1Loss', ops.l1Loss);
+  loss('BCELoss', (x, y, r) => ops.binaryCrossEntropy(x, y, r));
+  loss('CrossEntropyLoss', ops.crossEntropy);
+  loss('NLLLoss', ops.nllLoss);
+  const Sequential = builtinModule(
+    'Sequential',
+    (self, a) => a.args.forEach((m, i) => ip.setattr(self, String(i), m)),
+    (self, a) => {
+      let x = a.get(0, 'input');
+      for (const m of moduleState(self).modules.values()) x = ip.call(m, [x]);
+      return x;
+    },
+  );
+  native(Sequential, '__getitem__', (self, a) => {
+    const mods = [...moduleState(self).modules.values()];
+    return mods[ip.normIndex(a.get(0, 'idx'), mods.length)];
+  });
+  native(Sequential, '__len__', (self) => BigInt(moduleState(self).modules.size));
+  native(Sequential, '__iter__', (self) => new PyList([...moduleState(self).modules.values()]));
+
+  const init = new PyModule('torch.nn.init');
+  const initFn = (name: string, f: (t: Tensor, a: Args) => void) =>
+    init.attrs.set(name, new PyBuiltin(name, (args, kw) => {
+      const a = new Args(name, args, kw);
+      const t = a.tensor(0, 'tensor');
+      noGrad(() => f(t, a));
+      return t;
+    }));
+  initFn('constant_', (t, a) => noGrad(() => ops.fillInPlace(t, a.num(1, 'val'), 'FillBackward0')));
+  initFn('zeros_', (t) => ops.fillInPlace(t, 0, 'ZeroBackward0'));
+  initFn('ones_', (t) => ops.fillInPlace(t, 1, 'FillBackward0'));
+  initFn('uniform_', (t, a) => rt.randomFill(t, (out) => rng.uniformFill(rt.gen, out, a.num(1, 'a', 0), a.num(2, 'b', 1))));
+  initFn('normal_', (t, a) => rt.randomFill(t, (out) => rng.normalFill(rt.gen, out, a.num(1, 'mean', 0), a.num(2, 'std', 1))));
+  nn.attrs.set('init', init);
+  nn.attrs.set('functional', F);
+  ip.modules.set('torch.nn.init', init);
+  return nn;
+}
+
+function zeroGrad(p: Tensor, toNone: boolean): void {
+  if (!p.grad) return;
+  if (toNone) p.grad = null;
+  else {
+    if (p.grad.gradFn) p.grad = ops.detach(p.grad);
+    noGrad(() => ops.fillInPlace(p.grad!, 0, 'ZeroBackward0'));
+  }
+}
+
+// ---------------------------------------------------------------- optim
+
+interface OptimState {
+  kind: 'SGD' | 'Adam';
+  groups: PyDict[];
+  state: PyDict;
+}
+
+function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
+  const optim = new PyModule('torch.optim');
+  const Optimizer = new PyClass('Optimizer', [], 'torch.optim.optimizer');
+  const native = (name: string, fn: (self: PyInstance, a: Args) => PyValue) =>
+    Optimizer.dict.set(name, new PyBuiltin(name, (args, kw) => fn(args[0] as PyInstance, new Args(name, args.slice(1), kw))));
+  const st = (self: PyInstance) => self.native as OptimState;
+  native('zero_grad', (self, a) => {
+    const toNone = a.bool(0, 'set_to_none', false);
+    for (const g of st(self).groups) for (const p of (g.get('params') as PyList).items) zeroGrad(p as Tensor, toNone);
+    return null;
+  });
+  native('step', (self) => {
+    noGrad(() => (st(self).kind === 'SGD' ? sgdStep(st(self)) : adamStep(st(self))));
+    return null;
+  });
+  native('__repr__', (self) => {
+    let s = `${st(self).kind} (`;
+    st(self).groups.forEach((g, i) => {
+      s += `\nParameter Group ${i}`;
+      for (const k of g.keys().filter((k) => k !== 'params').sort()) s += `\n    ${k}: ${ip.repr(g.get(k)!)}`;
+    });
+    return s + '\n)';
+  });
+  native('add_param_group', (self, a) => {
+    st(self).groups.push(a.get(0, 'param_group') as PyDict);
+    return null;
+  });
+  const prevGet = rt.getattr.bind(rt);
+  rt.getattr = (obj, name) => {
+    if (obj instanceof PyInstance && obj.native && obj.cls.isSubclassOf(Optimizer)) {
+      if (name === 'param_groups') return new PyList(st(obj).groups);
+      if (name === 'state') return st(obj).state;
+      if (name === 'defaults') return st(obj).groups[0];
+    }
+    return prevGet(obj, name);
+  };
+
+  const make = (kind: 'SGD' | 'Adam', defaults: [string, PyValue][]) => {
+    const cls = new PyClass(kind, [Optimizer], 'torch.optim');
+    cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
+      const self = args[0] as PyInstance;
+      const a = new Args(kind, args.slice(1), kw);
+      const paramsArg = [...ip.iterate(a.get(0, 'params'))];
+      const groupsIn = paramsArg.length && paramsArg[0] instanceof PyDict ? (paramsArg as PyDict[]) : [dictOf([['params', new PyList(paramsArg)]])];
+      const groups = groupsIn.map((gi) => {
+        const g = new PyDict();
+        g.set('params', new PyList([...ip.iterate(gi.get('params')!)]));
+        defaults.forEach(([k, v], i) => {
+          const given = gi.get(k) ?? (i === 0 ? a.get(1, k, v === undefined ? undefined : v) : a.kw.get(k));
+          if (given === undefined) {
+            if (k === 'lr' && v === null) throw new PyError('TypeError', `${kind}.__init__() missing 1 required positional argument: 'lr'`);
+            g.set(k, v);
+          } else g.set(k, given);
+        });
+        return g;
+      });
+      if (kind === 'SGD') {
+        const g = groups[0];
+        if (g.get('nesterov') === true && (Number(g.get('momentum')) <= 0 || Number(g.get('dampening')) !== 0)) {
+          throw new PyError('ValueError', 'Nesterov momentum requires a momentum and zero dampening');
+        }
+      }
+      self.native = { kind, groups, state: new PyDict() } satisfies OptimState;
+      return null;
+    }));
+    optim.attrs.set(kind, cls);
+  };
+  make('SGD', [
+    ['lr', null], ['momentum', 0n], ['dampening', 0n], ['weight_decay', 0n], ['nesterov', false], ['maximize', false], ['foreach', null], ['differentiable', false],
+  ]);
+  make('Adam', [
+    ['lr', 0.001], ['betas', new PyTuple([0.9, 0.999])], ['eps', 1e-8], ['weight_decay', 0n], ['amsgrad', false], ['maximize', false], ['foreach', null],
+    ['capturable', false], ['differentiable', false], ['fused', false],
+  ]);
+  return optim;
+}
+
+function dictOf(entries: [string, PyValue][]): PyDict {
+  const d = new PyDict();
+  for (const [k, v] of entries) d.set(k, v);
+  return d;
+}
+
+const num = (v: PyValue | undefined): number => Number(v);
+
+/** One SGD step, as torch.optim.SGD (1.13 single-tensor path) computes it. */
+function sgdStep(s: OptimState): void {
+  for (const g of s.groups) {
+    const lr = num(g.get('lr'));
+    const momentum = num(g.get('momentum'));
+    const dampening = num(g.get('dampening'));
+    const wd = num(g.get('weight_decay'));
+    const nesterov = g.get('nesterov') === true;
+    const maximize = g.get('maximize') === true;
+    for (const pv of (g.get('params') as PyList).items) {
+      const p = pv as Tensor;
+      if (!p.grad) continue;
+      let d = maximize ? ops.neg(p.grad) : p.grad;
+      if (wd !== 0) d = ops.add(d, p, wd);
+      if (momentum !== 0) {
+        let entry = s.state.get(p) as PyDict | undefined;
+        if (!entry) {
+          entry = new PyDict();
+          s.state.set(p, entry);
+        }
+        let buf = entry.get('momentum_buffer') as Tensor | undefined;
+        if (!buf) {
+          buf = Tensor.fromData(d.copyValues(), d.shape, d.dtype);
+          entry.set('momentum_buffer', buf);
+        } else {
+          ops.applyInPlace(buf, (old) => ops.add(ops.mul(old, momentum), d, 1 - dampening));
+        }
+        d = nesterov ? ops.add(d, buf, momentum) : buf;
+      }
+      ops.applyInPlace(p, (old) => ops.add(old, d, -lr));
+    }
+  }
+}
+
+/** One Adam step, as torch.optim.Adam (1.13 single-tensor path) computes it, op by op in float32. */
+function adamStep(s: OptimState): void {
+  for (const g of s.groups) {
+    const lr = num(g.get('lr'));
+    const [b1, b2] = (g.get('betas') as PyTuple).items.map(Number);
+    const eps = num(g.get('eps'));
+    const wd = num(g.get('weight_decay'));
+    const maximize = g.get('maximize') === true;
+    for (const pv of (g.get('params') as PyList).items) {
+      const p = pv as Tensor;
+      if (!p.grad) continue;
+      let grad = maximize ? ops.neg(p.grad) : p.grad;
+      let entry = s.state.get(p) as PyDict | undefined;
+      if (!entry) {
+        entry = new PyDict();
+        entry.set('step', Tensor.scalar(0, 'float32'));
+        entry.set('exp_avg', ops.zeros(p.shape, p.dtype));
+        entry.set('exp_avg_sq', ops.zeros(p.shape, p.dtype));
+        s.state.set(p, entry);
+      }
+      const stepT = entry.get('step') as Tensor;
+      const m = entry.get('exp_avg') as Tensor;
+      const v = entry.get('exp_avg_sq') as Tensor;
+      ops.applyInPlace(stepT, (old) => ops.add(old, 1n));
+      if (wd !== 0) grad = ops.add(grad, p, wd);
+      ops.applyInPlace(m, (old) => ops.add(ops.mul(old, b1), grad, 1 - b1));
+      ops.applyInPlace(v, (old) => ops.addcmul(ops.mul(old, b2), grad, grad, 1 - b2));
+      const step = stepT.item();
+      const bc1 = 1 - Math.pow(b1, step);
+      const bc2 = 1 - Math.pow(b2, step);
+      const stepSize = lr / bc1;
+      const denom = ops.add(ops.div(ops.sqrt(v), Math.sqrt(bc2)), eps);
+      ops.applyInPlace(p, (old) => ops.addcdiv(old, m, denom, -stepSize));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- numpy and math
+
+function installNumpy(ip: Interpreter, rt: TorchRuntime): PyModule {
+  const np = mod('numpy', {
+    array: (a) => {
+      const d = a.get(0, 'object');
+      const t = rt.tensorFromData(d);
+      const dt = t.dtype === 'float32' && !(d instanceof Tensor) ? 'float64' : t.dtype;
+      return new PyNdArray(dt === t.dtype ? t : ops.cast(t, dt));
+    },
+    zeros: (a) => new PyNdArray(ops.zeros(a.shape(0, 'shape'), 'float64')),
+    ones: (a) => new PyNdArray(ops.ones(a.shape(0, 'shape'), 'float64')),
+    arange: (a) => new PyNdArray(ops.arange(rt.operand(a.args.length > 1 ? a.args[0] : 0n) as number, rt.operand(a.args.length > 1 ? a.args[1] : a.args[0]) as number, rt.operand(a.args[2] ?? 1n) as number, a.args.some((x) => typeof x === 'number') ? 'float64' : 'int64')),
+    exp: (a) => new PyNdArray(ops.exp((a.get(0, 'x') as PyNdArray).tensor)),
+    mean: (a) => ip.call(ip.getattr(a.get(0, 'a'), 'mean'), []),
+    sum: (a) => ip.call(ip.getattr(a.get(0, 'a'), 'sum'), []),
+  });
+  np.attrs.set('float32', 'float32');
+  np.attrs.set('float64', 'float64');
+  np.attrs.set('pi', Math.PI);
+  return np;
+}
+
+function installMath(): PyModule {
+  const m = new PyModule('math');
+  const f = (name: string, fn: (...x: number[]) => number) => m.attrs.set(name, new PyBuiltin(name, (args) => fn(...args.map(Number))));
+  f('sqrt', Math.sqrt);
+  f('exp', Math.exp);
+  f('log', (x, b) => (b === undefined || Number.isNaN(b) ? Math.log(x) : Math.log(x) / Math.log(b)));
+  f('sin', Math.sin);
+  f('cos', Math.cos);
+  f('tanh', Math.tanh);
+  f('pow', Math.pow);
+  f('fabs', Math.abs);
+  m.attrs.set('floor', new PyBuiltin('floor', ([x]) => BigInt(Math.floor(Number(x)))));
+  m.attrs.set('ceil', new PyBuiltin('ceil', ([x]) => BigInt(Math.ceil(Number(x)))));
+  m.attrs.set('isclose', new PyBuiltin('isclose', ([a, b]) => Math.abs(Number(a) - Number(b)) <= 1e-9 * Math.max(Math.abs(Number(a)), Math.abs(Number(b)))));
+  m.attrs.set('pi', Math.PI);
+  m.attrs.set('e', Math.E);
+  m.attrs.set('inf', Infinity);
+  return m;
+}
+
+export { sizeOf };
