@@ -622,7 +622,8 @@ export class Interpreter {
       const c = fn.cls.lookup('__call__');
       if (c !== undefined) return this.call(c, [fn, ...args], kwargs);
     }
-    throw new PyError('TypeError', `'${this.typeName(fn)}' object is not callable`);
+    const tn = this.typeName(fn);
+    throw new PyError('TypeError', `'${tn === 'Size' ? 'torch.Size' : tn}' object is not callable`);
   }
 
   instantiate(cls: PyClass, args: PyValue[], kwargs: Map<string, PyValue>): PyValue {
@@ -731,7 +732,7 @@ export class Interpreter {
       return undefined;
     }
     if (obj instanceof PyModule) return obj.attrs.get(name);
-    if (obj instanceof PyFunction && name === '__name__') return obj.name;
+    if ((obj instanceof PyFunction || obj instanceof PyBuiltin) && name === '__name__') return obj.name;
     if (obj instanceof PyExceptionValue && name === 'args') return new PyTuple([obj.message]);
     return this.host.getattr(obj, name);
   }
