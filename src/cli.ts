@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import { cellsFromIpynb, splitCells } from './frontends/python/cells';
 import { runCells } from './frontends/python/runner';
+import { traceOfRun } from './frontends/python/trace';
 
-const USAGE = `usage: autograd-lens run FILE [--json]
+const USAGE = `usage: autograd-lens run FILE [--json] [--trace OUT.json]
 
-  FILE     a .py file with "# %%" cells, or a Jupyter .ipynb notebook
-  --json   print {"cells":[{"stdout":…,"warnings":[…],"error":…}]} instead of Jupyter-style output
+  FILE             a .py file with "# %%" cells, or a Jupyter .ipynb notebook
+  --json           print {"cells":[{"stdout":…,"warnings":[…],"error":…}]} instead of Jupyter-style output
+  --trace OUT.json write the run's trace (tensors, grad_fn graph, backward steps; docs/trace-format.md)
 `;
 
 function fail(msg: string): never {
@@ -22,8 +24,14 @@ function main(argv: string[]): void {
   if (cmd !== 'run') fail(`unknown command '${cmd}'\n${USAGE}`);
   let file: string | undefined;
   let json = false;
-  for (const a of rest) {
+  let traceOut: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
     if (a === '--json') json = true;
+    else if (a === '--trace') {
+      traceOut = rest[++i];
+      if (!traceOut) fail('--trace needs a file name');
+    }
     else if (a.startsWith('-')) fail(`unknown option '${a}'\n${USAGE}`);
     else if (file) fail('only one FILE can be run at a time');
     else file = a;
@@ -37,6 +45,13 @@ function main(argv: string[]): void {
   }
   const cells = file.endsWith('.ipynb') ? cellsFromIpynb(text) : splitCells(text);
   const result = runCells(cells);
+  if (traceOut) {
+    try {
+      fs.writeFileSync(traceOut, JSON.stringify(traceOfRun(cells, result)));
+    } catch (e) {
+      fail(`cannot write ${traceOut}: ${(e as Error).message}`);
+    }
+  }
   if (json) {
     const cellsOut = result.cells.map((c) => ({ stdout: c.stdout, warnings: c.warnings, error: c.error }));
     process.stdout.write(JSON.stringify({ cells: cellsOut }) + '\n');

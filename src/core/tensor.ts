@@ -1,6 +1,6 @@
 import { allocate, castScalar, DType, Storage } from './dtype';
 import { contiguousStrides, numel, Shape } from './shape';
-import type { Node } from './autograd/node';
+import { getCurrentOrigin, type Node } from './autograd/node';
 
 /** A tensor's memory, shared by all its views. */
 export class StorageBox {
@@ -34,6 +34,8 @@ export class Tensor {
   /** The AccumulateGrad node of a leaf, created on first use and reused, as PyTorch does. */
   accumulator: Node | null = null;
   versionCounter = new VersionCounter();
+  /** What the front end said was running when this tensor was made (e.g. its source range). */
+  readonly origin: unknown = getCurrentOrigin();
 
   constructor(
     public storage: StorageBox,

@@ -96,6 +96,8 @@ export class Node {
   readonly origin: Origin = currentOrigin;
   /** For AccumulateGrad: the leaf it accumulates into. */
   variable: Tensor | null = null;
+  /** The tensors this node produced (for showing the graph; not used by backward). */
+  outputs: Tensor[] = [];
 
   constructor(
     readonly name: string,
@@ -178,5 +180,6 @@ export function record(name: string, inputs: readonly (Tensor | null)[], outputs
     o.gradFn = node;
     o.outputNr = i;
   });
+  node.outputs = outputs.slice();
   return node;
 }

@@ -35,6 +35,7 @@ export function applyInPlace(t: Tensor, compute: (old: Tensor) => Tensor): Tenso
     t.outputNr = r.outputNr;
     t.gradFn.retained.delete(t.outputNr);
     t.gradFn.retargetSaved(r, t);
+    t.gradFn.outputs[t.outputNr] = t;
   }
   return t;
 }

@@ -45,9 +45,18 @@ const DTYPES: Record<string, DType> = {
 
 /** A record of each backward pass, for the trace and the stepper. */
 export interface BackwardPass {
+  kind: 'backward' | 'grad';
   root: Tensor;
+  gradient: Tensor | null;
   events: BackwardEvent[];
   origin: unknown;
+}
+
+/** A snapshot of the parameters an optimizer.step() changed. */
+export interface OptimizerStepRecord {
+  optimizer: string;
+  origin: unknown;
+  params: { tensor: Tensor; before: Tensor; after: Tensor }[];
 }
 
 /** The torch API on the core engine: the interpreter's host for tensors and the torch modules. */
@@ -55,6 +64,7 @@ export class TorchRuntime implements HostOps {
   printOptions: PrintOptions = defaultPrintOptions();
   readonly gen = new Generator();
   readonly passes: BackwardPass[] = [];
+  readonly optimizerSteps: OptimizerStepRecord[] = [];
   /** Every tensor the snippet created that is still reachable from the trace. */
   readonly dtypeObjs = new Map<DType, PyDType>();
   recordEvents = true;
@@ -508,7 +518,7 @@ export class TorchRuntime implements HostOps {
     const it = backwardSteps([root], [g], { retainGraph, record: this.recordEvents });
     const events: BackwardEvent[] = [];
     for (let r = it.next(); !r.done; r = it.next()) events.push(r.value);
-    this.passes.push({ root, events, origin: this.ip.currentRange });
+    this.passes.push({ kind: 'backward', root, gradient: g, events, origin: this.ip.currentRange });
   }
 
   rootGradient(root: Tensor, gradient: Tensor | null, i: number): Tensor {
@@ -535,7 +545,7 @@ export class TorchRuntime implements HostOps {
     const events: BackwardEvent[] = [];
     let r = it.next();
     for (; !r.done; r = it.next()) events.push(r.value);
-    this.passes.push({ root: outputs[0], events, origin: this.ip.currentRange });
+    this.passes.push({ kind: 'grad', root: outputs[0], gradient: gs[0], events, origin: this.ip.currentRange });
     return r.value ?? [];
   }
 

@@ -510,7 +510,15 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     return null;
   });
   native('step', (self) => {
+    const params = st(self).groups.flatMap((g) => (g.get('params') as PyList).items as Tensor[]).filter((p) => p.grad);
+    const snap = (t: Tensor) => Tensor.fromData(t.copyValues(), t.shape, t.dtype);
+    const before = params.map(snap);
     noGrad(() => (st(self).kind === 'SGD' ? sgdStep(st(self)) : adamStep(st(self))));
+    rt.optimizerSteps.push({
+      optimizer: st(self).kind,
+      origin: ip.currentRange,
+      params: params.map((p, i) => ({ tensor: p, before: before[i], after: snap(p) })),
+    });
     return null;
   });
   native('__repr__', (self) => {
