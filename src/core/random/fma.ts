@@ -4,7 +4,7 @@
  * JavaScript has no FMA, but PyTorch's AVX2 kernels (explicit _mm256_fmadd_ps and
  * GCC's -ffp-contract=fast contractions) and glibc's FMA variants of log/sin/cos
  * round a*b+c once. Both emulations here are exact (they are tested against
- * rational arithmetic), and neither allocates or uses BigInt on the common path.
+ * rational arithmetic); neither allocates nor uses BigInt for ordinary magnitudes.
  */
 
 /**
@@ -52,7 +52,8 @@ const SAFE_MAX = 2 ** 900;
  * error. RN(th + v) is the correctly rounded result unless th + v is exactly a rounding
  * midpoint and w != 0 (th + v and the midpoints lie on the grid of ulp(v), which is
  * coarser than |w|); in that case w's sign decides the side. Operands outside
- * [2^-900, 2^900] (and zeros, infinities, nan) take an exact BigInt path.
+ * [2^-900, 2^900] (zeros, infinities and nan too) go to fma64Exact, which settles zeros
+ * and non-finite values directly and uses BigInt only for extreme finite magnitudes.
  *
  * Kept short on purpose: V8 only inlines functions below ~460 bytes of bytecode, and a
  * non-inlined call boxes its double arguments and result.

@@ -164,7 +164,7 @@ function tableSin(x: number, dx: number): number {
   const ccs = SINCOS_TAB[k + 3];
   const cor = fma(s, cs, fma(-c, sn, fma(s, ccs, ssn)));
   const res = sn + cor;
-  return xold < 0 || Object.is(xold, -0) ? -Math.abs(res) : Math.abs(res);
+  return xold < 0 ? -Math.abs(res) : Math.abs(res); // copysign (|xold| >= 0.126 here)
 }
 
 function doSin(x: number, dx: number): number {
