@@ -24,9 +24,12 @@ function floatResult(...ops: Operand[]): DType {
 
 // ---------------------------------------------------------------- arithmetic
 
+/** A Python scalar as the op's dtype holds it (alpha and value arguments are cast like this). */
+const asDtype = (v: number, dt: DType): number => (dt === 'float32' ? Math.fround(v) : v);
+
 export function add(a: Operand, b: Operand, alpha: Scalar = 1n): Tensor {
   const dt = resultType(a, b);
-  const al = scalarValue(alpha);
+  const al = asDtype(scalarValue(alpha), dt);
   const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, al === 1 ? (x, y) => x + y : (x, y) => x + al * y);
   const node = record('AddBackward0', [tin(a), tin(b)], [out], ([g]) => [g, g && al !== 1 ? mul(g, al) : g]);
   if (node) node.attrs.alpha = alpha;
@@ -41,7 +44,7 @@ export function sub(a: Operand, b: Operand, alpha: Scalar = 1n): Tensor {
     );
   }
   const dt = resultType(a, b);
-  const al = scalarValue(alpha);
+  const al = asDtype(scalarValue(alpha), dt);
   const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, (x, y) => x - al * y);
   const node = record('SubBackward0', [tin(a), tin(b)], [out], ([g]) => [g, g ? mul(g, -al) : null]);
   if (node) node.attrs.alpha = alpha;
@@ -197,11 +200,19 @@ export function powTensor(a: Operand, b: Operand): Tensor {
   return out;
 }
 
+/**
+ * addcmul: self + value * t1 * t2, rounded as ATen's float32 kernel does: (value*t1) rounded,
+ * then for tensors under 16 elements (the scalar loop, FMA-contracted) one fused multiply-add,
+ * otherwise (the vector loop) a rounded product and a rounded sum.
+ */
 export function addcmul(input: Tensor, t1: Tensor, t2: Tensor, value: Scalar = 1n): Tensor {
-  const v = scalarValue(value);
   const dt = resultType(input, t1, t2);
-  const prod = binaryMap(t1, t2, dt, (x, y) => x * y);
-  const out = binaryMap(input, prod, dt, (x, p) => x + v * p);
+  const v = asDtype(scalarValue(value), dt);
+  const r = dt === 'float32' ? Math.fround : (x: number) => x;
+  const vt1 = binaryMap(t1, Tensor.scalar(v, dt), dt, (x, y) => x * y);
+  const fused = broadcastShapes(broadcastShapes(input.shape, t1.shape), t2.shape).reduce((a, b) => a * b, 1) < 16;
+  const prod = fused ? binaryMap(vt1, t2, 'float64', (x, y) => x * y) : binaryMap(vt1, t2, dt, (x, y) => r(x * y));
+  const out = binaryMap(input, prod, dt, (x, p) => x + p);
   const node = record('AddcmulBackward0', [input, t1, t2], [out], ([g], n) => {
     if (!g) return [null, null, null];
     return [g, n.next[1] ? mul(mul(g, n.unpack('tensor2')), v) : null, n.next[2] ? mul(mul(g, n.unpack('tensor1')), v) : null];
@@ -213,11 +224,13 @@ export function addcmul(input: Tensor, t1: Tensor, t2: Tensor, value: Scalar = 1
   return out;
 }
 
+/** addcdiv: self + (value * t1) / t2, each step rounded to the dtype as ATen's kernel does. */
 export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value: Scalar = 1n): Tensor {
-  const v = scalarValue(value);
   const dt = resultType(input, t1, t2);
-  const q = binaryMap(t1, t2, dt, (x, y) => x / y);
-  const out = binaryMap(input, q, dt, (x, p) => x + v * p);
+  const v = asDtype(scalarValue(value), dt);
+  const vt1 = binaryMap(t1, Tensor.scalar(v, dt), dt, (x, y) => x * y);
+  const q = binaryMap(vt1, t2, dt, (x, y) => x / y);
+  const out = binaryMap(input, q, dt, (x, p) => x + p);
   record('AddcdivBackward0', [input, t1, t2], [out], ([g]) => [g, null, null]);
   return out;
 }

@@ -1,7 +1,7 @@
 import { Tensor } from '../../core';
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { formatWithSpec, FormatSpecError } from './formatSpec';
-import { Interpreter } from './interp';
+import { fakeAddress, Interpreter } from './interp';
 import { isNum, numBinop, numCompare, pyRound } from './pynum';
 import {
   PyBuiltin,
@@ -282,7 +282,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     return null;
   });
   def('callable', ([v]) => v instanceof PyBuiltin || v instanceof PyClass || (v !== null && typeof v === 'object' && 'call' in v));
-  def('id', ([v]) => BigInt(parseInt((v !== null && typeof v === 'object' ? require('./interp').fakeAddress(v) : '0x1').slice(2), 16)));
+  def('id', ([v]) => BigInt(parseInt((v !== null && typeof v === 'object' ? fakeAddress(v) : '0x1').slice(2), 16)));
   def('divmod', ([a, b]) => new PyTuple([numBinop('//', a as bigint, b as bigint), numBinop('%', a as bigint, b as bigint)]));
   def('pow', ([a, b]) => ip.binop('**', a, b, false));
   def('chr', ([v]) => String.fromCodePoint(Number(v)));
@@ -338,7 +338,7 @@ function toInt(ip: Interpreter, v: PyValue, fname: string): bigint {
 /** int(t), float(t), t.item(): the Python number of a one-element tensor. */
 export function scalarOfTensor(t: Tensor, how: 'int' | 'float' | 'item'): PyValue {
   if (t.numel !== 1) {
-    if (how === 'item') throw new PyError('ValueError', `only one element tensors can be converted to Python scalars`);
+    if (how === 'item') throw new PyError('RuntimeError', `a Tensor with ${t.numel} elements cannot be converted to Scalar`);
     throw new PyError('ValueError', 'only one element tensors can be converted to Python scalars');
   }
   const v = t.values()[0];

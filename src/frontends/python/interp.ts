@@ -618,6 +618,19 @@ export class Interpreter {
     if (fn instanceof PyFunction) return this.callFunction(fn, args, kwargs);
     if (fn instanceof PyBoundMethod) return this.call(fn.func, [fn.self, ...args], kwargs);
     if (fn instanceof PyClass) return this.instantiate(fn, args, kwargs);
+    if (fn instanceof PyContextManager && args.length === 1) {
+      // a context manager used as a decorator (@torch.no_grad()) runs the function inside it
+      const inner = args[0];
+      const cm = fn;
+      return new PyBuiltin(inner instanceof PyFunction ? inner.name : 'wrapper', (a, k) => {
+        cm.enter();
+        try {
+          return this.call(inner, a, k);
+        } finally {
+          cm.exit();
+        }
+      }, 'function');
+    }
     if (fn instanceof PyInstance) {
       const c = fn.cls.lookup('__call__');
       if (c !== undefined) return this.call(c, [fn, ...args], kwargs);
@@ -1092,6 +1105,9 @@ export class Interpreter {
       if (v.tag === 'slice') return `slice(${v.items.map((x) => this.repr(x)).join(', ')})`;
       if (v.fields) return `${v.tag}(\n${v.fields.map((f, i) => `${f}=${this.repr(v.items[i])}`).join(',\n')})`;
       return '(' + v.items.map((x) => this.repr(x)).join(', ') + (v.items.length === 1 ? ',)' : ')');
+    }
+    if (v instanceof PyDict && v.ordered) {
+      return v.size ? `OrderedDict([${v.entries().map(([k, x]) => `(${this.repr(k)}, ${this.repr(x)})`).join(', ')}])` : 'OrderedDict()';
     }
     if (v instanceof PyDict) return '{' + v.entries().map(([k, x]) => `${this.repr(k)}: ${this.repr(x)}`).join(', ') + '}';
     if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map((x) => this.repr(x)).join(', ') + '}' : 'set()';

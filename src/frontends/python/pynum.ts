@@ -1,3 +1,4 @@
+import { formatFixed } from '../../core/format/numfmt';
 import { PyError, PyValue } from './values';
 
 /** Python numeric semantics for int (bigint), float (number) and bool. */
@@ -114,18 +115,14 @@ export function numCompare(op: string, x: Num, y: Num): boolean {
   return false;
 }
 
-/** Python's round(x, n) for floats: round half to even on the exact value. */
+/** Python's round(x, n) for floats: the exact binary value rounded half to even at n digits. */
 export function pyRound(x: number, nd: number | null): number {
+  if (!Number.isFinite(x)) return x;
   if (nd === null || nd === 0) {
     const r = Math.round(x);
-    if (Math.abs(x - Math.trunc(x)) === 0.5) return 2 * Math.round(x / 2);
-    return r;
+    return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : r;
   }
-  const s = x.toFixed(Math.max(0, Math.min(nd, 100)));
-  // toFixed rounds ties away from zero on the decimal expansion; Python uses the exact binary value,
-  // which toFixed also uses, so only exact binary ties differ
-  const m = Math.pow(10, nd);
-  const scaled = x * m;
-  if (Math.abs(scaled - Math.trunc(scaled)) === 0.5 && Number.isFinite(scaled)) return (2 * Math.round(scaled / 2)) / m;
-  return parseFloat(s);
+  if (nd > 0) return parseFloat(formatFixed(x, Math.min(nd, 340)));
+  const m = Math.pow(10, -nd);
+  return pyRound(x / m, 0) * m;
 }

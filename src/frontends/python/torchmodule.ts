@@ -335,6 +335,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   });
   native(Module, 'state_dict', (self) => {
     const d = new PyDict();
+    d.ordered = true;
     for (const [n, p] of namedParams(self)) d.set(n, ops.detach(p));
     return d;
   });

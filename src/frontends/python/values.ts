@@ -55,6 +55,8 @@ export class PySet extends PyObject {
 /** dict: insertion ordered; keys hashed by value for str/int/float/bool, by identity otherwise. */
 export class PyDict extends PyObject {
   readonly map = new Map<unknown, [PyValue, PyValue]>();
+  /** collections.OrderedDict (state_dict()) prints as OrderedDict([(k, v), ...]). */
+  ordered = false;
   get(k: PyValue): PyValue | undefined {
     return this.map.get(hashKey(k))?.[1];
   }
