@@ -30,7 +30,10 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const T = (a: Args, i = 0, name = 'input') => a.tensor(i, name);
   const dtypeOf = (a: Args) => a.dtype();
   const withGrad = (t: Tensor, a: Args): Tensor => {
-    if (a.kw.get('requires_grad') === true) rt.setRequiresGrad(t, true);
+    if (a.kw.get('requires_grad') === true) {
+      if (!isFloating(t.dtype)) throw new PyError('RuntimeError', 'Only Tensors of floating point and complex dtype can require gradients');
+      t.setRequiresGrad(true);
+    }
     return t;
   };
   const method = (name: string) => (a: Args) => {
@@ -176,8 +179,11 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   torchFns.exp = wrapTensorCheck('exp', method('exp'));
   const torch = mod('torch', torchFns);
   for (const [k, d] of Object.entries(DTYPES)) torch.attrs.set(k, rt.dtypeObj(d));
-  torch.attrs.set('__version__', '1.13.1');
-  torch.attrs.set('Tensor', new PyBuiltin('Tensor', (args) => rt.tensorFromData(new PyList(args.length === 1 && args[0] instanceof PyList ? args[0].items : args)), 'type'));
+  torch.attrs.set('__version__', '1.13.0a0');
+  torch.attrs.set('Tensor', new PyBuiltin('Tensor', (args) => {
+    if (args.length === 1 && (args[0] instanceof PyList || args[0] instanceof PyTuple)) return rt.tensorFromData(args[0], ops.getDefaultDtype());
+    return ops.zeros(args.map((x) => Number(x)));
+  }, 'type'));
   torch.attrs.set('FloatTensor', new PyBuiltin('FloatTensor', (args) => rt.tensorFromData(args[0], 'float32'), 'type'));
   torch.attrs.set('LongTensor', new PyBuiltin('LongTensor', (args) => rt.tensorFromData(args[0], 'int64'), 'type'));
   torch.attrs.set('pi', Math.PI);
