@@ -23,7 +23,8 @@ RIPGREP_NPM_PACKAGE=@vscode/ripgrep-linux-x64@1.18.0   # ships package/bin/rg
 
 APT_PACKAGES=(chromium libkrb5-dev pkg-config build-essential)
 
-TOOLS_DIR="${AUTOGRAD_LENS_VSCODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/autograd-lens-vscode}"
+HOME_DIR="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"   # as os.homedir() in run-tests.js
+TOOLS_DIR="${AUTOGRAD_LENS_VSCODE_DIR:-${XDG_CACHE_HOME:-$HOME_DIR/.cache}/autograd-lens-vscode}"
 STAMP="$TOOLS_DIR/.installed"
 WANT_STAMP="code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_CORE_VERSION node@$(node -p 'process.versions.modules')"
 
