@@ -5,7 +5,10 @@ export interface AutogradLensApi {
   getState(): { panelVisible: boolean };
 }
 
-export function activate(_context: vscode.ExtensionContext): AutogradLensApi {
+export function activate(context: vscode.ExtensionContext): AutogradLensApi {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('autogradLens.trace', () => vscode.window.showInformationMessage('Autograd Lens: tracing is being wired up.')),
+  );
   return { getState: () => ({ panelVisible: false }) };
 }
 
