@@ -4,7 +4,7 @@ import { allocate, castScalar } from '../dtype';
 import { TorchError } from '../errors';
 import { numel } from '../shape';
 import { Tensor } from '../tensor';
-import { checkInPlaceAllowed } from './inplace';
+import { applyInPlace, checkInPlaceAllowed } from './inplace';
 import { expandValues } from './kernels';
 import { select, slice, unsqueeze } from './views';
 
@@ -214,8 +214,24 @@ function aliasAll(t: Tensor): Tensor {
   return out;
 }
 
-/** x[index] = value, in place (autograd history only under no_grad or for tensors that need none). */
+/** Storage offsets written by `t[items] = …` and the shape the value is broadcast to. */
+function targetPositions(t: Tensor, items: IndexItem[]): { offsets: ArrayLike<number>; shape: number[]; advanced: boolean } {
+  const { view, adv } = basicPart(t, items);
+  if (adv.length === 0) {
+    return { shape: view.shape, offsets: Float64Array.from({ length: view.numel }, (_, i) => view.storageIndex(i)), advanced: false };
+  }
+  const { dims, idx } = expandMasks(view, adv);
+  const plan = planGather(view, dims, idx);
+  return { shape: plan.outShape, offsets: plan.offsets, advanced: true };
+}
+
+/**
+ * x[index] = value, in place. On a tensor in the autograd graph (or with a value that
+ * requires grad) the history is rebased as PyTorch does: CopySlices for basic indexing,
+ * IndexPutBackward0 for advanced indexing.
+ */
 export function setItem(t: Tensor, items: IndexItem[], value: Tensor | number): void {
+  const valueNeedsGrad = value instanceof Tensor && value.requiresGrad;
   if (isGradEnabled()) {
     if (t.isLeaf && t.requiresGrad) {
       const basicOnly = items.every((i) => i.kind !== 'tensor');
@@ -227,24 +243,36 @@ export function setItem(t: Tensor, items: IndexItem[], value: Tensor | number): 
       );
     }
     checkInPlaceAllowed(t);
-    if (t.requiresGrad || (value instanceof Tensor && value.requiresGrad)) {
-      throw new TorchError('NotImplementedError', 'assigning into a tensor that is part of the autograd graph (x[i] = v on a non-leaf) is not supported yet');
+    if (t.requiresGrad || valueNeedsGrad) {
+      applyInPlace(t, (old) => indexPut(old, items, value));
+      return;
     }
   }
-  const { view, adv } = basicPart(t, items.map((i) => i));
+  const { offsets, shape } = targetPositions(t, items);
   const data = t.storage.data;
-  let offsets: ArrayLike<number>;
-  let shape: number[];
-  if (adv.length === 0) {
-    shape = view.shape;
-    offsets = Float64Array.from({ length: view.numel }, (_, i) => view.storageIndex(i));
-  } else {
-    const { dims, idx } = expandMasks(view, adv);
-    const plan = planGather(view, dims, idx);
-    shape = plan.outShape;
-    offsets = plan.offsets;
-  }
   const src = value instanceof Tensor ? expandValues(value, shape) : new Float64Array(offsets.length).fill(value);
   for (let i = 0; i < offsets.length; i++) data[offsets[i]] = castScalar(t.dtype, src[i]);
   t.bumpVersion();
+}
+
+/** Out-of-place `old[items] = value` with its gradient (used to rebase an in-place assignment). */
+function indexPut(old: Tensor, items: IndexItem[], value: Tensor | number): Tensor {
+  const { offsets, shape, advanced } = targetPositions(old, items);
+  const out = Tensor.fromData(old.copyValues(), old.shape, old.dtype);
+  const src = value instanceof Tensor ? expandValues(value, shape) : new Float64Array(offsets.length).fill(value);
+  const base = old.offset;
+  for (let i = 0; i < offsets.length; i++) out.storage.data[offsets[i] - base] = castScalar(old.dtype, src[i]);
+  const vt = value instanceof Tensor ? value : null;
+  record(advanced ? 'IndexPutBackward0' : 'CopySlices', [old, vt], [out], ([g]) => {
+    if (!g) return [null, null];
+    const gv = g.values();
+    const gOld = Tensor.fromData(gv.slice(), g.shape, g.dtype);
+    const gVal = allocate(g.dtype, offsets.length);
+    for (let i = 0; i < offsets.length; i++) {
+      gVal[i] = gv[offsets[i] - base];
+      gOld.storage.data[offsets[i] - base] = 0;
+    }
+    return [gOld, vt ? Tensor.fromData(gVal, shape, g.dtype) : null];
+  });
+  return out;
 }

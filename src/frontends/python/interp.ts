@@ -1,4 +1,4 @@
-import { Node, Tensor, TorchError } from '../../core';
+import { isGradEnabled, Node, Tensor, TorchError } from '../../core';
 import type * as A from './ast';
 import { isNum, Num, numBinop, numCompare } from './pynum';
 import {
@@ -147,8 +147,11 @@ export class Interpreter {
           const obj = this.eval(s.target.value, scope);
           const idx = this.eval(s.target.index, scope);
           const cur = this.getitem(obj, idx);
-          const nv = this.binop(op, cur, this.eval(s.value, scope), true);
-          if (!(nv === cur && cur instanceof Tensor)) this.setitem(obj, idx, nv);
+          const val = this.eval(s.value, scope);
+          // t[i] op= v on a tensor in the graph: out of place, then assigned (PyTorch's CopySlices)
+          const inGraph = obj instanceof Tensor && cur instanceof Tensor && isGradEnabled() && (obj.requiresGrad || (val instanceof Tensor && val.requiresGrad));
+          const nv = this.binop(op, cur, val, !inGraph);
+          this.setitem(obj, idx, nv);
         }
         return Flow.Normal;
       }
