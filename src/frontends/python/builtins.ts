@@ -257,10 +257,20 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     return types.some((ty) => isInstance(ip, v, ty));
   });
   def('issubclass', ([a, b]) => a instanceof PyClass && b instanceof PyClass && a.isSubclassOf(b));
+  const QUALIFIED: Record<string, string> = {
+    Tensor: 'torch.Tensor', Parameter: 'torch.nn.parameter.Parameter', Size: 'torch.Size', dtype: 'torch.dtype',
+    ndarray: 'numpy.ndarray', NoneType: 'NoneType', builtin_function_or_method: 'builtin_function_or_method',
+  };
   def('type', ([v]) => {
     if (v instanceof PyInstance) return v.cls;
     const name = ip.typeName(v);
-    return ip.builtins.get(name) ?? new PyBuiltin(name, () => { throw new PyError('TypeError', `cannot create '${name}' instances`); }, 'type');
+    const host = ip.typeObjects.get(name);
+    if (host !== undefined) return host;
+    const known = ip.builtins.get(name);
+    if (known instanceof PyBuiltin && known.typeName === 'type') return known;
+    const t = new PyBuiltin(name, () => { throw new PyError('TypeError', `cannot create '${name}' instances`); }, 'type');
+    t.qualname = QUALIFIED[name] ?? name;
+    return t;
   }, 'type');
   def('hasattr', ([o, n]) => {
     try {

@@ -333,6 +333,8 @@ export class Interpreter {
     return mod;
   }
   readonly modules = new Map<string, PyValue>();
+  /** Type objects that type(v) returns for host values (torch.Tensor for tensors). */
+  readonly typeObjects = new Map<string, PyValue>();
 
   // ------------------------------------------------------------------ names and assignment
 
@@ -1116,7 +1118,7 @@ export class Interpreter {
     if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map((x) => this.repr(x)).join(', ') + '}' : 'set()';
     if (v instanceof PyRange) return `range(${v.start}, ${v.stop}${v.step !== 1n ? ', ' + v.step : ''})`;
     if (v instanceof PyFunction) return `<function ${v.name} at ${fakeAddress(v)}>`;
-    if (v instanceof PyBuiltin) return v.typeName === 'type' ? `<class '${v.name}'>` : `<built-in function ${v.name}>`;
+    if (v instanceof PyBuiltin) return v.typeName === 'type' ? `<class '${v.qualname ?? v.name}'>` : `<built-in function ${v.name}>`;
     if (v instanceof PyBoundMethod) return `<bound method ${(v.func as PyFunction).name ?? '?'} of ${this.repr(v.self)}>`;
     if (v instanceof PyClass) return `<class '${v.module}.${v.name}'>`;
     if (v instanceof PyModule) return `<module '${v.name}'>`;

@@ -180,10 +180,13 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const torch = mod('torch', torchFns);
   for (const [k, d] of Object.entries(DTYPES)) torch.attrs.set(k, rt.dtypeObj(d));
   torch.attrs.set('__version__', '1.13.0a0');
-  torch.attrs.set('Tensor', new PyBuiltin('Tensor', (args) => {
+  const TensorType = new PyBuiltin('Tensor', (args) => {
     if (args.length === 1 && (args[0] instanceof PyList || args[0] instanceof PyTuple)) return rt.tensorFromData(args[0], ops.getDefaultDtype());
     return ops.zeros(args.map((x) => Number(x)));
-  }, 'type'));
+  }, 'type');
+  TensorType.qualname = 'torch.Tensor';
+  torch.attrs.set('Tensor', TensorType);
+  ip.typeObjects.set('Tensor', TensorType);
   torch.attrs.set('FloatTensor', new PyBuiltin('FloatTensor', (args) => rt.tensorFromData(args[0], 'float32'), 'type'));
   torch.attrs.set('LongTensor', new PyBuiltin('LongTensor', (args) => rt.tensorFromData(args[0], 'int64'), 'type'));
   torch.attrs.set('pi', Math.PI);
@@ -239,6 +242,15 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
 }
 
 const generatorClass = new PyClass('Generator', [], 'torch._C');
+
+/** Where PyTorch 1.13 defines each built-in module class (shown by type(m)). */
+const NN_MODULES: Record<string, string> = {
+  Linear: 'torch.nn.modules.linear', Identity: 'torch.nn.modules.linear', ReLU: 'torch.nn.modules.activation',
+  Sigmoid: 'torch.nn.modules.activation', Tanh: 'torch.nn.modules.activation', LeakyReLU: 'torch.nn.modules.activation',
+  Softmax: 'torch.nn.modules.activation', LogSoftmax: 'torch.nn.modules.activation', Flatten: 'torch.nn.modules.flatten',
+  MSELoss: 'torch.nn.modules.loss', L1Loss: 'torch.nn.modules.loss', BCELoss: 'torch.nn.modules.loss',
+  CrossEntropyLoss: 'torch.nn.modules.loss', NLLLoss: 'torch.nn.modules.loss', Sequential: 'torch.nn.modules.container',
+};
 
 function wrapTensorCheck(name: string, f: Fn): Fn {
   return (a) => {
@@ -405,7 +417,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   };
 
   const builtinModule = (name: string, init: (self: PyInstance, a: Args) => void, forward: (self: PyInstance, a: Args) => PyValue, extra?: (self: PyInstance) => string) => {
-    const cls = new PyClass(name, [Module], 'torch.nn');
+    const cls = new PyClass(name, [Module], NN_MODULES[name] ?? 'torch.nn.modules.module');
     native(cls, '__init__', (self, a) => {
       moduleState(self);
       init(self, a);
@@ -551,7 +563,7 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
   };
 
   const make = (kind: 'SGD' | 'Adam', defaults: [string, PyValue][]) => {
-    const cls = new PyClass(kind, [Optimizer], 'torch.optim');
+    const cls = new PyClass(kind, [Optimizer], kind === 'SGD' ? 'torch.optim.sgd' : 'torch.optim.adam');
     cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
       const self = args[0] as PyInstance;
       const a = new Args(kind, args.slice(1), kw);

@@ -122,6 +122,8 @@ export type NativeFn = (args: PyValue[], kwargs: Map<string, PyValue>) => PyValu
 
 /** A builtin function or method implemented in TypeScript. */
 export class PyBuiltin extends PyObject {
+  /** For types: the module-qualified name shown by repr (<class 'torch.Tensor'>). */
+  qualname: string | null = null;
   constructor(
     public name: string,
     public fn: NativeFn,
