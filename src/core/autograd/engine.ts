@@ -27,6 +27,8 @@ export interface BackwardEvent {
 
 export interface BackwardOptions {
   retainGraph: boolean;
+  /** Record the gradient computation itself (create_graph=True), for higher derivatives. */
+  createGraph?: boolean;
   /** torch.autograd.grad: capture gradients for these tensors instead of accumulating into .grad. */
   inputs?: Tensor[];
   allowUnused?: boolean;
@@ -111,6 +113,7 @@ export function* backwardSteps(
   options: BackwardOptions,
 ): Generator<BackwardEvent, (Tensor | null)[] | undefined> {
   const recordEvents = options.record !== false;
+  const createGraph = options.createGraph === true;
   const edges = roots.map(rootEdge);
 
   // Dependencies: how many edges lead into each node reachable from the roots.
@@ -199,9 +202,9 @@ export function* backwardSteps(
     let accumulation: BackwardEvent['accumulation'];
     if (runs) {
       if (node.isAccumulateGrad) {
-        accumulation = accumulate(node.variable!, gradIn[0], recordEvents);
+        accumulation = accumulate(node.variable!, gradIn[0], recordEvents, createGraph);
       } else if (gradIn.some((g) => g)) {
-        gradOut = withGradMode(false, () => node.vjp(gradIn, node));
+        gradOut = withGradMode(createGraph, () => node.vjp(gradIn, node));
       } else {
         gradOut = node.next.map(() => null);
       }
@@ -294,10 +297,13 @@ function cloneDetached(t: Tensor): Tensor {
 }
 
 /** AccumulateGrad: .grad = incoming (a copy) the first time, then .grad += incoming in place. */
-function accumulate(leaf: Tensor, incoming: Tensor | null, snapshot: boolean): BackwardEvent['accumulation'] {
+function accumulate(leaf: Tensor, incoming: Tensor | null, snapshot: boolean, createGraph = false): BackwardEvent['accumulation'] {
   if (!incoming) return undefined;
   const before = snapshot && leaf.grad ? cloneDetached(leaf.grad) : null;
-  if (!leaf.grad) {
+  if (createGraph) {
+    // with create_graph the gradient keeps its history, so .grad can be differentiated again
+    leaf.grad = leaf.grad ? withGradMode(true, () => add(leaf.grad!, incoming)) : incoming;
+  } else if (!leaf.grad) {
     leaf.grad = cloneDetached(incoming);
   } else {
     const g = leaf.grad;

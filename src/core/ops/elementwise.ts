@@ -147,7 +147,7 @@ export function powScalar(a: Tensor, e: Scalar): Tensor {
     throw new TorchError('RuntimeError', 'Integers to negative integer powers are not allowed.');
   }
   const dt = resultType(a, e);
-  const out = unaryMap(a, dt, dt === 'int64' ? (x) => Math.trunc(Math.pow(x, ev)) : (x) => Math.pow(x, ev));
+  const out = unaryMap(a, dt, powKernel(ev, dt));
   const node = record('PowBackward0', [a], [out], ([g], n) => {
     if (!g) return [null];
     if (ev === 0) return [zerosLikeT(g)];
@@ -159,6 +159,19 @@ export function powScalar(a: Tensor, e: Scalar): Tensor {
     node.attrs.exponent = e;
   }
   return out;
+}
+
+/** ATen's pow(tensor, scalar) kernel: x*x, x*x*x, sqrt, rsqrt, reciprocal for common exponents. */
+function powKernel(e: number, dt: DType): (x: number) => number {
+  if (dt === 'int64' || dt === 'int32') return (x) => Math.trunc(Math.pow(x, e));
+  const r = dt === 'float32' ? Math.fround : (x: number) => x;
+  if (e === 2) return (x) => x * x;
+  if (e === 3) return (x) => r(x * x) * x;
+  if (e === 0.5) return Math.sqrt;
+  if (e === -0.5) return (x) => 1 / r(Math.sqrt(x));
+  if (e === -1) return (x) => 1 / x;
+  if (e === -2) return (x) => 1 / r(x * x);
+  return (x) => Math.pow(x, e);
 }
 
 /** tensor ** tensor (and scalar ** tensor, wrapped): PowBackward1. */
@@ -239,46 +252,56 @@ export function addcdiv(input: Tensor, t1: Tensor, t2: Tensor, value: Scalar = 1
 
 type Saved = 'self' | 'result';
 /**
- * A unary float op: its forward, PyTorch's node name, what it saves, and its derivative
- * d(out)/d(in) as a function of the saved tensor (elementwise), so the VJP is grad * d.
+ * A unary float op: its forward, PyTorch's node name, what it saves, and its VJP written with
+ * ops in the order of PyTorch's formula (so the rounding matches, and with create_graph the
+ * gradient is itself differentiable).
  */
-function unaryFloat(name: string, f: (x: number) => number, saves: Saved, deriv: (s: number) => number) {
+function unaryFloat(name: string, f: (x: number) => number, saves: Saved, vjp: (g: Tensor, s: Tensor) => Tensor) {
   return (a: Tensor): Tensor => {
     const dt = isFloating(a.dtype) ? a.dtype : getDefaultDtype();
-    const out = unaryMap(a, dt, f);
-    const node = record(name, [a], [out], ([g], n) => {
-      if (!g) return [null];
-      const s = n.unpack(saves);
-      return [mul(g, unaryMap(s, s.dtype, deriv))];
-    });
+    const out = unaryMap(a, dt, dt === 'float32' ? (x) => Math.fround(f(x)) : f);
+    const node = record(name, [a], [out], ([g], n) => [g ? vjp(g, n.unpack(saves)) : null]);
     if (node) node.save(saves, saves === 'self' ? a : out, saves === 'result');
     return out;
   };
 }
 
+/** sigmoid as ATen's scalar kernel computes it in float32: 1 / (1 + exp(-x)), each step rounded. */
+const sigmoid32 = (x: number): number => Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-x))));
 const sigmoidF = (x: number): number => 1 / (1 + Math.exp(-x));
 
-export const exp = unaryFloat('ExpBackward0', Math.exp, 'result', (r) => r);
-export const log = unaryFloat('LogBackward0', Math.log, 'self', (x) => 1 / x);
-export const log2 = unaryFloat('Log2Backward0', Math.log2, 'self', (x) => 1 / (x * Math.LN2));
-export const log10 = unaryFloat('Log10Backward0', Math.log10, 'self', (x) => 1 / (x * Math.LN10));
-export const log1p = unaryFloat('Log1PBackward0', Math.log1p, 'self', (x) => 1 / (1 + x));
-export const expm1 = unaryFloat('Expm1Backward0', Math.expm1, 'result', (r) => r + 1);
-export const sin = unaryFloat('SinBackward0', Math.sin, 'self', Math.cos);
-export const cos = unaryFloat('CosBackward0', Math.cos, 'self', (x) => -Math.sin(x));
-export const tan = unaryFloat('TanBackward0', Math.tan, 'result', (r) => 1 + r * r);
-export const tanh = unaryFloat('TanhBackward0', Math.tanh, 'result', (r) => 1 - r * r);
-export const sigmoid = unaryFloat('SigmoidBackward0', sigmoidF, 'result', (r) => r * (1 - r));
-export const sqrt = unaryFloat('SqrtBackward0', Math.sqrt, 'result', (r) => 1 / (2 * r));
-export const rsqrt = unaryFloat('RsqrtBackward0', (x) => 1 / Math.sqrt(x), 'result', (r) => -0.5 * r * r * r);
-export const reciprocal = unaryFloat('ReciprocalBackward0', (x) => 1 / x, 'result', (r) => -r * r);
-export const asin = unaryFloat('AsinBackward0', Math.asin, 'self', (x) => 1 / Math.sqrt(1 - x * x));
-export const acos = unaryFloat('AcosBackward0', Math.acos, 'self', (x) => -1 / Math.sqrt(1 - x * x));
-export const atan = unaryFloat('AtanBackward0', Math.atan, 'self', (x) => 1 / (1 + x * x));
-export const sinh = unaryFloat('SinhBackward0', Math.sinh, 'self', Math.cosh);
-export const cosh = unaryFloat('CoshBackward0', Math.cosh, 'self', Math.sinh);
-export const softplus = unaryFloat('SoftplusBackward0', (x) => (x > 20 ? x : Math.log1p(Math.exp(x))), 'self', (x) =>
-  x > 20 ? 1 : sigmoidF(x),
+export const exp = unaryFloat('ExpBackward0', Math.exp, 'result', (g, r) => mul(g, r));
+export const log = unaryFloat('LogBackward0', Math.log, 'self', (g, x) => div(g, x));
+export const log2 = unaryFloat('Log2Backward0', Math.log2, 'self', (g, x) => div(g, mul(x, Math.LN2)));
+export const log10 = unaryFloat('Log10Backward0', Math.log10, 'self', (g, x) => div(g, mul(x, Math.LN10)));
+export const log1p = unaryFloat('Log1PBackward0', Math.log1p, 'self', (g, x) => div(g, add(x, 1n)));
+export const expm1 = unaryFloat('Expm1Backward0', Math.expm1, 'result', (g, r) => mul(g, add(r, 1n)));
+export const sin = unaryFloat('SinBackward0', Math.sin, 'self', (g, x) => mul(g, cos(x)));
+export const cos = unaryFloat('CosBackward0', Math.cos, 'self', (g, x) => mul(g, neg(sin(x))));
+export const tan = unaryFloat('TanBackward0', Math.tan, 'result', (g, r) => mul(g, add(mul(r, r), 1n)));
+export const tanh = unaryFloat('TanhBackward0', Math.tanh, 'result', (g, r) => mul(g, rsub(mul(r, r), 1n)));
+export const sigmoid = (a: Tensor): Tensor => sigmoidOp(a);
+const sigmoidOp = (a: Tensor): Tensor => {
+  const dt = isFloating(a.dtype) ? a.dtype : getDefaultDtype();
+  const out = unaryMap(a, dt, dt === 'float32' ? sigmoid32 : sigmoidF);
+  const node = record('SigmoidBackward0', [a], [out], ([g], n) => {
+    if (!g) return [null];
+    const r = n.unpack('result');
+    return [mul(mul(g, rsub(r, 1n)), r)];
+  });
+  if (node) node.save('result', out, true);
+  return out;
+};
+export const sqrt = unaryFloat('SqrtBackward0', Math.sqrt, 'result', (g, r) => div(g, mul(r, 2n)));
+export const rsqrt = unaryFloat('RsqrtBackward0', (x) => 1 / Math.sqrt(x), 'result', (g, r) => mul(g, mul(powScalar(r, 3n), -0.5)));
+export const reciprocal = unaryFloat('ReciprocalBackward0', (x) => 1 / x, 'result', (g, r) => mul(neg(g), mul(r, r)));
+export const asin = unaryFloat('AsinBackward0', Math.asin, 'self', (g, x) => div(g, sqrt(rsub(mul(x, x), 1n))));
+export const acos = unaryFloat('AcosBackward0', Math.acos, 'self', (g, x) => div(neg(g), sqrt(rsub(mul(x, x), 1n))));
+export const atan = unaryFloat('AtanBackward0', Math.atan, 'self', (g, x) => div(g, add(mul(x, x), 1n)));
+export const sinh = unaryFloat('SinhBackward0', Math.sinh, 'self', (g, x) => mul(g, cosh(x)));
+export const cosh = unaryFloat('CoshBackward0', Math.cosh, 'self', (g, x) => mul(g, sinh(x)));
+export const softplus = unaryFloat('SoftplusBackward0', (x) => (x > 20 ? x : Math.log1p(Math.exp(x))), 'self', (g, x) =>
+  mul(g, unaryMap(x, x.dtype, (v) => (v > 20 ? 1 : sigmoidF(v)))),
 );
 
 /** Ops that keep integer dtypes (abs, relu) — same pattern, dtype preserved. */

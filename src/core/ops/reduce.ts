@@ -5,6 +5,7 @@ import { normDim, numel, Shape } from '../shape';
 import { Tensor } from '../tensor';
 import { cast, div, mul, sub, sqrt as sqrtOp, exp as expOp } from './elementwise';
 import { broadcastStrides, expandValues, fromValues } from './kernels';
+import { expand, reshape } from './views';
 import { getDefaultDtype } from './scalar';
 
 /** Reduced dims normalised and sorted; `null` dims means all. */
@@ -59,9 +60,11 @@ const sumDtype = (d: DType): DType => (isFloating(d) ? d : 'int64');
 /** Gradient of a reduction over dims: reshape to keepdim shape then broadcast to the input shape. */
 function expandGrad(g: Tensor, inputShape: number[], dims: number[], keepdim: boolean): Tensor {
   const keptShape = inputShape.map((s, d) => (dims.includes(d) ? 1 : s));
-  const gk = keepdim ? g : Tensor.fromData(g.values(), keptShape, g.dtype);
-  return Tensor.fromData(expandValues(gk, inputShape), inputShape, g.dtype);
+  const gk = keepdim || sameShapeArr(g.shape, keptShape) ? g : reshape(g, keptShape);
+  return expand(gk, inputShape);
 }
+
+const sameShapeArr = (a: number[], b: number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function sum(t: Tensor, dims: number[] | null = null, keepdim = false, dtype?: DType): Tensor {
   const all = dims === null;

@@ -513,9 +513,9 @@ export class TorchRuntime implements HostOps {
   }
 
   /** Runs backward from `root`, recording one event per node execution. */
-  backward(root: Tensor, gradient: Tensor | null, retainGraph: boolean): void {
+  backward(root: Tensor, gradient: Tensor | null, retainGraph: boolean, createGraph = false): void {
     const g = this.rootGradient(root, gradient, 0);
-    const it = backwardSteps([root], [g], { retainGraph, record: this.recordEvents });
+    const it = backwardSteps([root], [g], { retainGraph, createGraph, record: this.recordEvents });
     const events: BackwardEvent[] = [];
     for (let r = it.next(); !r.done; r = it.next()) events.push(r.value);
     this.passes.push({ kind: 'backward', root, gradient: g, events, origin: this.ip.currentRange });
@@ -539,9 +539,9 @@ export class TorchRuntime implements HostOps {
   }
 
   /** torch.autograd.grad. */
-  grad(outputs: Tensor[], inputs: Tensor[], gradOutputs: (Tensor | null)[], retainGraph: boolean, allowUnused: boolean): (Tensor | null)[] {
+  grad(outputs: Tensor[], inputs: Tensor[], gradOutputs: (Tensor | null)[], retainGraph: boolean, allowUnused: boolean, createGraph = false): (Tensor | null)[] {
     const gs = outputs.map((o, i) => this.rootGradient(o, gradOutputs[i] ?? null, i));
-    const it = backwardSteps(outputs, gs, { retainGraph, inputs, allowUnused, record: this.recordEvents });
+    const it = backwardSteps(outputs, gs, { retainGraph, createGraph, inputs, allowUnused, record: this.recordEvents });
     const events: BackwardEvent[] = [];
     let r = it.next();
     for (; !r.done; r = it.next()) events.push(r.value);
@@ -725,7 +725,8 @@ export class TorchRuntime implements HostOps {
     M.set('backward', (t, a) => {
       const g = a.get(0, 'gradient', null);
       const retain = a.get(1, 'retain_graph', null);
-      this.backward(t, g instanceof Tensor ? g : null, retain === null ? a.bool(2, 'create_graph', false) : ip.truthy(retain));
+      const create = a.bool(2, 'create_graph', false);
+      this.backward(t, g instanceof Tensor ? g : null, retain === null ? create : ip.truthy(retain), create);
       return null;
     });
     M.set('requires_grad_', (t, a) => {

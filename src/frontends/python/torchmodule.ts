@@ -200,7 +200,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const go = a.get(2, 'grad_outputs', null);
       const gos = go === null ? [] : (tensorList(ip, go) as (Tensor | null)[]);
       const retain = a.get(3, 'retain_graph', null);
-      const res = rt.grad(outs, ins, gos, retain === null ? a.bool(4, 'create_graph', false) : ip.truthy(retain), a.bool(6, 'allow_unused', false));
+      const create = a.bool(4, 'create_graph', false);
+      const res = rt.grad(outs, ins, gos, retain === null ? create : ip.truthy(retain), a.bool(6, 'allow_unused', false), create);
       return new PyTuple(res);
     },
     backward: (a) => {

@@ -1,0 +1,83 @@
+import * as assert from 'assert';
+import { splitCells } from '../../src/frontends/python/cells';
+import { runCells } from '../../src/frontends/python/runner';
+
+/** Runs a snippet and returns what its cells printed (stdout, then "Error: …" if one was raised). */
+function run(src: string): string {
+  const res = runCells(splitCells(src)).cells;
+  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
+}
+
+/**
+ * Behaviour beyond the public oracle cases, each expected output worked out from PyTorch's and
+ * Python's documented semantics (derivatives.yaml formulas, CPython rules).
+ */
+describe('PyTorch and Python semantics', () => {
+  it('second derivatives with create_graph', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor(2., requires_grad=True)
+g, = torch.autograd.grad(x ** 3, x, create_graph=True)
+print(g)
+print(torch.autograd.grad(g, x)[0])`),
+      'tensor(12., grad_fn=<MulBackward0>)\ntensor(12.)\n',
+    );
+  });
+
+  it('assignment into a non-leaf rebases its history onto CopySlices', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+y = x * 2
+y[0] = 0
+print(y)
+y.sum().backward()
+print(x.grad)`),
+      'tensor([0., 4., 6.], grad_fn=<CopySlices>)\ntensor([0., 2., 2.])\n',
+    );
+  });
+
+  it('Python rounding, floor division and float repr', () => {
+    assert.strictEqual(run('print(round(2.675, 2), round(0.5), round(1.5), -7 // 2, 7 % -3, 1e16, 1e-05, 0.1 + 0.2)'), '2.67 0 2 -4 -2 1e+16 1e-05 0.30000000000000004\n');
+  });
+
+  it('type() names PyTorch classes as PyTorch does', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+print(type(torch.ones(1)), type(nn.Linear(1, 1)), type(torch.ones(1).shape))`),
+      "<class 'torch.Tensor'> <class 'torch.nn.modules.linear.Linear'> <class 'torch.Size'>\n",
+    );
+  });
+
+  it('item() of a multi-element tensor and requires_grad on integers raise PyTorch errors', () => {
+    assert.strictEqual(run('import torch\ntorch.ones(2).item()'), 'RuntimeError: a Tensor with 2 elements cannot be converted to Scalar\n');
+    assert.strictEqual(
+      run('import torch\ntorch.tensor([1, 2], requires_grad=True)'),
+      'RuntimeError: Only Tensors of floating point and complex dtype can require gradients\n',
+    );
+  });
+
+  it('no_grad as a decorator and in-place updates of leaves under no_grad', () => {
+    assert.strictEqual(
+      run(`import torch
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+@torch.no_grad()
+def step(t):
+    t -= 0.5
+    return t * 2
+r = step(w)
+print(w, r.requires_grad, w._version)`),
+      'tensor([0.5000, 1.5000], requires_grad=True) False 1\n',
+    );
+  });
+
+  it('budgets stop runaway snippets with a clear error', () => {
+    assert.match(run('while True:\n    pass'), /^TimeoutError: .*budget/);
+    assert.match(run('import torch\ntorch.ones(10**10)'), /^MemoryError: a tensor of 1\.00e\+10 elements/);
+  });
+
+  it('unsupported constructs name themselves and their line', () => {
+    assert.strictEqual(run('x = 1\nasync def f():\n    pass'), 'NotImplementedError: async function is not supported (line 2)\n');
+  });
+});
