@@ -57,7 +57,7 @@ function basicPart(t: Tensor, items: IndexItem[]): { view: Tensor; adv: Advanced
           adv.push({ dim, index: idx });
           dim += idx.dtype === 'bool' ? Math.max(idx.ndim, 1) : 1;
         } else {
-          throw new TorchError('IndexError', 'tensors used as indices must be long, int, byte or bool tensors');
+          throw new TorchError('IndexError', 'tensors used as indices must be long, byte or bool tensors');
         }
         break;
       }

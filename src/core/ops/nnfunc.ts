@@ -173,6 +173,41 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, reduction: Red
   return out;
 }
 
+/** binary_cross_entropy_with_logits (BinaryCrossEntropyWithLogitsBackward0): (1-y)x + log(1+e^-x), stably. */
+export function bceWithLogits(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  const x = input.values();
+  const y = target.values();
+  const n = x.length;
+  const dt = input.dtype;
+  const l = allocate(dt, n);
+  for (let i = 0; i < n; i++) {
+    const mx = Math.max(-x[i], 0);
+    l[i] = (1 - y[i]) * x[i] + mx + Math.log(Math.exp(-mx) + Math.exp(-x[i] - mx));
+  }
+  let out: Tensor;
+  if (reduction === 'none') out = Tensor.fromData(l, input.shape, dt);
+  else {
+    let s = 0;
+    for (let i = 0; i < n; i++) s = dt === 'float32' ? Math.fround(s + l[i]) : s + l[i];
+    out = Tensor.scalar(reduction === 'mean' ? s / n : s, dt);
+  }
+  const node = record('BinaryCrossEntropyWithLogitsBackward0', [input, target], [out], ([g], nd) => {
+    if (!g) return [null, null];
+    const xi = nd.unpack('self').values();
+    const yi = nd.unpack('target').values();
+    const gv = expandValues(g, input.shape);
+    const scale = reduction === 'mean' ? 1 / n : 1;
+    const gx = allocate(g.dtype, n);
+    for (let i = 0; i < n; i++) gx[i] = scale * gv[i] * (1 / (1 + Math.exp(-xi[i])) - yi[i]);
+    return [Tensor.fromData(gx, input.shape, g.dtype), null];
+  });
+  if (node) {
+    node.save('self', input);
+    node.save('target', target);
+  }
+  return out;
+}
+
 export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   if (target.dtype !== 'int64') {
     throw new TorchError('RuntimeError', `expected scalar type Long but found ${scalarTypeName(target.dtype)}`);

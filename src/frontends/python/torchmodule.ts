@@ -1,4 +1,4 @@
-import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, Tensor } from '../../core';
+import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, Tensor, warn } from '../../core';
 import * as rng from '../../core/random/distributions';
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { Args, seqInts } from './args';
@@ -210,6 +210,11 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return null;
     },
     set_detect_anomaly: () => rt.gradModeManager('set_detect_anomaly', isGradEnabled()),
+    Variable: (a) => {
+      const t = a.tensor(0, 'data');
+      if (a.kw.get('requires_grad') === true) rt.setRequiresGrad(t, true);
+      return t;
+    },
   });
   torch.attrs.set('autograd', autograd);
 
@@ -220,8 +225,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     tanh: (a) => ops.tanh(T(a)),
     softplus: (a) => ops.softplus(T(a)),
     leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
-    softmax: (a) => ops.softmax(T(a), a.int(1, 'dim')),
-    log_softmax: (a) => ops.logSoftmax(T(a), a.int(1, 'dim')),
+    softmax: (a) => ops.softmax(T(a), softmaxDim(a, 'softmax')),
+    log_softmax: (a) => ops.logSoftmax(T(a), softmaxDim(a, 'log_softmax')),
+    binary_cross_entropy_with_logits: (a) => bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a)),
     mse_loss: (a) => ops.mseLoss(T(a), a.tensor(1, 'target'), reduction(a)),
     l1_loss: (a) => ops.l1Loss(T(a), a.tensor(1, 'target'), reduction(a)),
     binary_cross_entropy: (a) => ops.binaryCrossEntropy(T(a), a.tensor(1, 'target'), reduction(a), a.optTensor(2, 'weight')),
@@ -278,6 +284,23 @@ function tensorList(ip: Interpreter, v: PyValue): Tensor[] {
     if (!(x instanceof Tensor)) throw new PyError('TypeError', 'expected a sequence of Tensors');
     return x;
   });
+}
+
+/** F.softmax without dim: PyTorch warns and picks dim 0 for 0-, 1- and 3-D input, else 1. */
+function softmaxDim(a: Args, name: string): number {
+  const d = a.get(1, 'dim', null);
+  if (d !== null) return a.int(1, 'dim');
+  warn('UserWarning', `Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
+  const nd = a.tensor(0, 'input').ndim;
+  return nd === 0 || nd === 1 || nd === 3 ? 0 : 1;
+}
+
+/** binary_cross_entropy_with_logits: the numerically stable form PyTorch uses. */
+function bceWithLogits(x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none'): Tensor {
+  if (x.shape.join() !== y.shape.join()) {
+    throw new PyError('ValueError', `Target size (torch.Size([${y.shape.join(', ')}])) must be the same as input size (torch.Size([${x.shape.join(', ')}]))`);
+  }
+  return ops.bceWithLogits(x, y, r);
 }
 
 function reduction(a: Args): 'mean' | 'sum' | 'none' {
@@ -465,6 +488,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   loss('L1Loss', ops.l1Loss);
   loss('BCELoss', (x, y, r) => ops.binaryCrossEntropy(x, y, r));
   loss('CrossEntropyLoss', ops.crossEntropy);
+  loss('BCEWithLogitsLoss', bceWithLogits);
   loss('NLLLoss', ops.nllLoss);
   const Sequential = builtinModule(
     'Sequential',
