@@ -1,3 +1,4 @@
+import { join } from 'path';
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { cellMarkerTitle, cellsFromIpynb, containsCode, splitCells } from '../../src/frontends/python/cells';
@@ -96,7 +97,7 @@ describe('cells: # %% files', () => {
 });
 
 describe('cells: the oracle cases', () => {
-  const cases = readFileSync('/work/shared/oracle/public.jsonl', 'utf8')
+  const cases = readFileSync(join(__dirname, '../fixtures/oracle/public.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { id: string; source: string; cells: { error: string | null }[] });

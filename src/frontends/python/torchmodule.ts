@@ -3,6 +3,7 @@ import * as rng from '../../core/random/distributions';
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { Args, seqInts } from './args';
 import { Interpreter } from './interp';
+import { installNumpy } from './numpyapi';
 import { DTYPES, sizeOf, TorchRuntime } from './torchapi';
 import {
   PyBuiltin,
@@ -244,7 +245,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   ip.modules.set('torch.nn.functional', F);
   ip.modules.set('torch.optim', optim);
   ip.modules.set('torch.autograd', autograd);
-  ip.modules.set('numpy', installNumpy(ip, rt));
+  ip.modules.set('numpy', installNumpy(ip, (v, d) => rt.tensorFromData(v, d)));
   ip.modules.set('math', installMath());
 }
 
@@ -707,27 +708,6 @@ function adamStep(s: OptimState): void {
 }
 
 // ---------------------------------------------------------------- numpy and math
-
-function installNumpy(ip: Interpreter, rt: TorchRuntime): PyModule {
-  const np = mod('numpy', {
-    array: (a) => {
-      const d = a.get(0, 'object');
-      const t = rt.tensorFromData(d);
-      const dt = t.dtype === 'float32' && !(d instanceof Tensor) ? 'float64' : t.dtype;
-      return new PyNdArray(dt === t.dtype ? t : ops.cast(t, dt));
-    },
-    zeros: (a) => new PyNdArray(ops.zeros(a.shape(0, 'shape'), 'float64')),
-    ones: (a) => new PyNdArray(ops.ones(a.shape(0, 'shape'), 'float64')),
-    arange: (a) => new PyNdArray(ops.arange(rt.operand(a.args.length > 1 ? a.args[0] : 0n) as number, rt.operand(a.args.length > 1 ? a.args[1] : a.args[0]) as number, rt.operand(a.args[2] ?? 1n) as number, a.args.some((x) => typeof x === 'number') ? 'float64' : 'int64')),
-    exp: (a) => new PyNdArray(ops.exp((a.get(0, 'x') as PyNdArray).tensor)),
-    mean: (a) => ip.call(ip.getattr(a.get(0, 'a'), 'mean'), []),
-    sum: (a) => ip.call(ip.getattr(a.get(0, 'a'), 'sum'), []),
-  });
-  np.attrs.set('float32', 'float32');
-  np.attrs.set('float64', 'float64');
-  np.attrs.set('pi', Math.PI);
-  return np;
-}
 
 function installMath(): PyModule {
   const m = new PyModule('math');
