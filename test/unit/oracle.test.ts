@@ -3,12 +3,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { splitCells } from '../../src/frontends/python/cells';
 import { runCells } from '../../src/frontends/python/runner';
+import { Node, Tensor } from '../../src/core';
 
 /** Real PyTorch 1.13.1 output for 197 cases (../shared/oracle/public.jsonl, copied into the fixtures). */
+interface GraphSpec {
+  name: string;
+  next?: (GraphSpec | null)[];
+}
 interface OracleCell {
   stdout: string;
   error: string | null;
   warnings?: { category: string; message: string }[];
+  /** grad_fn structures PyTorch recorded after the cell ("#! graph NAME"). */
+  graphs?: Record<string, GraphSpec | null>;
 }
 interface OracleCase {
   id: string;
@@ -65,4 +72,31 @@ describe('oracle conformance (real PyTorch 1.13.1)', function () {
   after(() => {
     console.log(`\n  oracle conformance: ${passed}/${cases.length} public cases identical to PyTorch`);
   });
+});
+
+/** Our grad_fn graph of a tensor in PyTorch's recorded shape: name() and next_functions, recursively. */
+function graphOf(t: Tensor | null): GraphSpec | null {
+  const walk = (n: Node): GraphSpec => {
+    const spec: GraphSpec = { name: n.qualifiedName };
+    if (n.next.length) spec.next = n.next.map((e) => (e ? walk(e.node) : null));
+    return spec;
+  };
+  return t && t.gradFn ? walk(t.gradFn) : null;
+}
+
+describe('oracle grad_fn graphs (next_functions as PyTorch recorded them)', () => {
+  for (const c of cases) {
+    c.cells.forEach((cell, i) => {
+      if (!cell.graphs) return;
+      it(`${c.id} cell ${i}`, () => {
+        const cells = splitCells(c.source).slice(0, i + 1);
+        const res = runCells(cells);
+        for (const [name, expected] of Object.entries(cell.graphs!)) {
+          const v = res.interpreter.globals.vars.get(name);
+          assert.ok(v instanceof Tensor, `${name} is not a tensor`);
+          assert.deepStrictEqual(graphOf(v), expected, `graph of ${name}`);
+        }
+      });
+    });
+  }
 });

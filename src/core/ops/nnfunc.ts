@@ -233,13 +233,14 @@ export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'me
     for (let b = 0; b < nB; b++) s = logp.dtype === 'float32' ? Math.fround(s + per[b]) : s + per[b];
     out = Tensor.scalar(reduction === 'mean' ? s / nB : s, logp.dtype);
   }
-  const node = record('NllLossBackward0', [logp, null], [out], ([g], nd) => {
-    if (!g) return [null, null];
+  // target is non-differentiable in nll_loss: the node has one input
+  const node = record('NllLossBackward0', [logp], [out], ([g], nd) => {
+    if (!g) return [null];
     const t = nd.unpack('target').values();
     const gv = g.values();
     const gx = allocate(g.dtype, nB * nCls);
     for (let b = 0; b < nB; b++) gx[b * nCls + t[b]] = -(reduction === 'none' ? gv[b] : gv[0]) / (reduction === 'mean' ? nB : 1);
-    return [Tensor.fromData(gx, logp.shape, g.dtype), null];
+    return [Tensor.fromData(gx, logp.shape, g.dtype)];
   });
   if (node) node.save('target', target);
   return out;
