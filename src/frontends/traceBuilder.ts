@@ -28,6 +28,9 @@ export interface TraceInput {
   maxNodes?: number;
 }
 
+/** Gradients on the stepper's card are previews: fewer elements than a tensor's own value. */
+const STEP_VALUE_CAP = 64;
+
 const asRange = (o: unknown): SourceRange | null => {
   if (!o || typeof o !== 'object') return null;
   const r = o as SourceRange;
@@ -37,9 +40,11 @@ const asRange = (o: unknown): SourceRange | null => {
 /** Builds the versioned JSON trace of a run from the engine's objects. */
 export function buildTrace(input: TraceInput): Trace {
   const opts = input.printOptions;
-  const value = (t: Tensor): TraceValue => {
+  // step previews print the way PyTorch does with a lower summarisation threshold
+  const stepOpts = { ...opts, threshold: Math.min(opts.threshold, STEP_VALUE_CAP) };
+  const value = (t: Tensor, cap = VALUE_CAP): TraceValue => {
     const vals = t.values();
-    const n = Math.min(vals.length, VALUE_CAP);
+    const n = Math.min(vals.length, cap);
     const data: (number | string)[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const v = vals[i];
@@ -50,7 +55,7 @@ export function buildTrace(input: TraceInput): Trace {
       dtype: t.dtype,
       data,
       truncated: vals.length > n,
-      text: formatTensor({ shape: t.shape, dtype: t.dtype, data: vals }, opts),
+      text: formatTensor({ shape: t.shape, dtype: t.dtype, data: vals }, cap === STEP_VALUE_CAP ? stepOpts : opts),
     };
   };
 
@@ -128,9 +133,9 @@ export function buildTrace(input: TraceInput): Trace {
       .filter((e) => keptSet.has(e.node))
       .map((e): TraceStep => ({
         node: `n${e.node.id}`,
-        gradIn: e.gradIn.map((g) => (g ? value(g) : null)),
-        contributions: e.contributions.map((cs) => cs.map((c) => ({ from: c.from ? `n${c.from.id}` : null, grad: value(c.grad) }))),
-        gradOut: e.gradOut.map((g) => (g ? value(g) : null)),
+        gradIn: e.gradIn.map((g) => (g ? value(g, STEP_VALUE_CAP) : null)),
+        contributions: e.contributions.map((cs) => cs.map((c) => ({ from: c.from ? `n${c.from.id}` : null, grad: value(c.grad, STEP_VALUE_CAP) }))),
+        gradOut: e.gradOut.map((g) => (g ? value(g, STEP_VALUE_CAP) : null)),
         ...(e.accumulation
           ? {
               accumulation: {
