@@ -46,9 +46,11 @@ export function buildTrace(input: TraceInput): Trace {
     const vals = t.values();
     const n = Math.min(vals.length, cap);
     const data: (number | string)[] = new Array(n);
+    // 9 significant digits identify a float32 exactly and keep the JSON small
+    const f32 = t.dtype === 'float32';
     for (let i = 0; i < n; i++) {
       const v = vals[i];
-      data[i] = Number.isFinite(v) ? v : String(v);
+      data[i] = Number.isFinite(v) ? (f32 ? Number(v.toPrecision(9)) : v) : String(v);
     }
     return {
       shape: t.shape.slice(),
