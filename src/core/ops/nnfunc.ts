@@ -8,6 +8,7 @@ import { abs, mul, sub } from './elementwise';
 import { expandValues } from './kernels';
 import { mean, sum } from './reduce';
 import { getDefaultDtype } from './scalar';
+import { torchSum } from './cascadeSum';
 
 type Reduction = 'mean' | 'sum' | 'none';
 
@@ -99,8 +100,8 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   let out: Tensor;
   if (reduction === 'none') out = Tensor.fromData(diff, shape, dt);
   else {
-    let s = 0;
-    for (let i = 0; i < n; i++) s = f32 ? Math.fround(s + diff[i]) : s + diff[i];
+    // PyTorch reduces the elementwise loss with sum()/mean(), so the same summation order
+    let s = isFloating(dt) ? torchSum(diff, 0, n, dt as 'float32' | 'float64') : Array.from(diff).reduce((a, b) => a + b, 0);
     if (reduction === 'mean') s = f32 ? Math.fround(s / n) : s / n;
     out = Tensor.scalar(s, dt);
   }

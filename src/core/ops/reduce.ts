@@ -7,6 +7,7 @@ import { cast, div, mul, sub, sqrt as sqrtOp, exp as expOp } from './elementwise
 import { broadcastStrides, expandValues, fromValues } from './kernels';
 import { expand, reshape } from './views';
 import { getDefaultDtype } from './scalar';
+import { torchSum } from './cascadeSum';
 
 /** Reduced dims normalised and sorted; `null` dims means all. */
 export function normDims(dims: number[] | null, ndim: number): number[] {
@@ -39,12 +40,19 @@ function group(t: Tensor, dims: number[], keepdim: boolean): Grouped {
   return { vals: view.values(), r, outShape, keptShape };
 }
 
-/** Sums a run in the dtype's precision: float32 accumulates in float32 as PyTorch's CPU kernel does. */
-function sumRun(v: ArrayLike<number>, start: number, r: number, f32: boolean): number {
+/** Sums a run of floats in PyTorch's order and precision (see cascadeSum.ts); integers exactly. */
+function sumRun(v: ArrayLike<number>, start: number, r: number, f32: boolean, inner = true, isFloat = true): number {
+  if (isFloat) return torchSum(v, start, r, f32 ? 'float32' : 'float64', inner);
   let s = 0;
-  if (f32) for (let i = 0; i < r; i++) s = Math.fround(s + v[start + i]);
-  else for (let i = 0; i < r; i++) s += v[start + i];
+  for (let i = 0; i < r; i++) s += v[start + i];
   return s;
+}
+
+/** Whether a reduction over `dims` reads contiguous runs (it includes the innermost non-trivial dim). */
+function innerReduction(t: Tensor, dims: number[]): boolean {
+  let last = t.ndim - 1;
+  while (last > 0 && t.shape[last] === 1) last--;
+  return t.ndim === 0 || dims.includes(last) || dims.length === t.ndim;
 }
 
 function reduceWith(t: Tensor, dims: number[], keepdim: boolean, outDtype: DType, f: (v: ArrayLike<number>, start: number, r: number) => number): Tensor {
@@ -71,7 +79,9 @@ export function sum(t: Tensor, dims: number[] | null = null, keepdim = false, dt
   const nd = normDims(dims, t.ndim);
   const od = dtype ?? sumDtype(t.dtype);
   const f32 = od === 'float32';
-  const out = reduceWith(t, nd, keepdim, od, (v, s, r) => sumRun(v, s, r, f32));
+  const inner = innerReduction(t, nd);
+  const fl = isFloating(od);
+  const out = reduceWith(t, nd, keepdim, od, (v, s, r) => sumRun(v, s, r, f32, inner, fl));
   const shape = t.shape.slice();
   record(all ? 'SumBackward0' : 'SumBackward1', [t], [out], ([g]) => [g ? expandGrad(g, shape, nd, keepdim || all) : null]);
   return out;
@@ -88,8 +98,9 @@ export function mean(t: Tensor, dims: number[] | null = null, keepdim = false, d
   const all = dims === null;
   const nd = normDims(dims, t.ndim);
   const f32 = od === 'float32';
+  const inner = innerReduction(t, nd);
   const out = reduceWith(t, nd, keepdim, od, (v, s, r) => {
-    const total = sumRun(v, s, r, f32);
+    const total = sumRun(v, s, r, f32, inner);
     return f32 ? Math.fround(total / r) : total / r;
   });
   const shape = t.shape.slice();
@@ -429,7 +440,8 @@ export function sumToShape(g: Tensor, shape: Shape, onError: () => never): Tenso
     else if (shape[i - lead] !== g.shape[i]) onError();
   }
   if (dims.length === 0) return Tensor.fromData(g.values(), shape, g.dtype);
-  const r = reduceWith(g, dims, true, g.dtype, (v, s, n) => sumRun(v, s, n, false));
+  const inner = innerReduction(g, dims);
+  const r = reduceWith(g, dims, true, g.dtype, (v, s, n) => sumRun(v, s, n, g.dtype === 'float32', inner, isFloating(g.dtype)));
   return Tensor.fromData(r.values(), shape, g.dtype);
 }
 
