@@ -3,31 +3,16 @@ import { allocate, DType, isFloating, scalarTypeName } from '../dtype';
 import { TorchError } from '../errors';
 import { Tensor } from '../tensor';
 import { add, mul } from './elementwise';
+import { matmulKernel } from './kernels';
 import { sum } from './reduce';
 import { reshape, squeeze, t2, transpose, unsqueeze } from './views';
 
 /**
  * C[m×n] = A[m×k] · B[k×n] on contiguous row-major data. float32 accumulates with one
- * rounding per multiply-add, like the FMA kernels of CPU BLAS.
+ * rounding per multiply-add, like the FMA kernels of CPU BLAS (the tiled loops are in kernels.ts).
  */
 export function gemm(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, dtype: DType): ArrayLike<number> & { [i: number]: number } {
-  const out = allocate(dtype, m * n);
-  const f32 = dtype === 'float32';
-  const acc = new Float64Array(n);
-  for (let i = 0; i < m; i++) {
-    acc.fill(0);
-    const ai = i * k;
-    for (let p = 0; p < k; p++) {
-      const av = a[ai + p];
-      if (av === 0) continue;
-      const bp = p * n;
-      if (f32) for (let j = 0; j < n; j++) acc[j] = Math.fround(acc[j] + av * b[bp + j]);
-      else for (let j = 0; j < n; j++) acc[j] += av * b[bp + j];
-    }
-    const oi = i * n;
-    for (let j = 0; j < n; j++) out[oi + j] = acc[j];
-  }
-  return out;
+  return matmulKernel(a, b, m, k, n, dtype);
 }
 
 function checkDtypes(a: Tensor, b: Tensor, style: 'mm' | 'scalar'): void {
