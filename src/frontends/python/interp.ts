@@ -1,5 +1,6 @@
 import { isGradEnabled, Node, Tensor, TorchError } from '../../core';
 import type * as A from './ast';
+import { unsupportedApi } from './knownApi';
 import { isNum, Num, numBinop, numCompare } from './pynum';
 import {
   PyBoundMethod,
@@ -718,6 +719,9 @@ export class Interpreter {
   getattr(obj: PyValue, name: string): PyValue {
     const v = this.getattrOpt(obj, name);
     if (v === undefined) {
+      const owner = obj instanceof PyModule ? obj.name : obj instanceof Tensor ? 'Tensor' : null;
+      const unsupported = owner ? unsupportedApi(owner, name) : null;
+      if (unsupported) throw new PyError('NotImplementedError', unsupported);
       if (obj instanceof PyModule) throw new PyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`);
       if (obj instanceof PyClass) throw new PyError('AttributeError', `type object '${obj.name}' has no attribute '${name}'`);
       throw new PyError('AttributeError', `'${this.typeName(obj)}' object has no attribute '${name}'`);
