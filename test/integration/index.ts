@@ -24,6 +24,8 @@ import * as vscode from 'vscode';
 
 const TEST_FILES: Array<() => Promise<unknown>> = [
   () => import('./smoke.test'),
+  () => import('./editor.test'),
+  () => import('./panel.test'),
 ];
 
 const START_MARKER = 'AUTOGRAD_LENS_START';

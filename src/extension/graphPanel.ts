@@ -1,0 +1,219 @@
+/**
+ * The graph panel's host side: one panel, created or revealed on demand and revived by a
+ * serializer after a reload; it sends the trace and the stepper's position to the page
+ * (src/webview) and validates everything the page sends back (src/trace/protocol.ts).
+ */
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { HostToWebview, parseWebviewMessage, WebviewToHost } from '../trace/protocol';
+import type { SessionStore } from './session';
+import { localResourceRoots, panelHtml } from './webviewHtml';
+
+export const GRAPH_VIEW_TYPE = 'autogradLens.graph';
+
+export interface PanelEvents {
+  /** The page asked to show the source of a node (a 1-based line of the traced snippet). */
+  revealLine(line: number): void;
+  /** The panel was created, shown, hidden or closed. */
+  visibilityChanged(): void;
+  /** Something the page sent, after validation (for the API's message log). */
+  received(msg: WebviewToHost): void;
+}
+
+export interface RenderReport {
+  nodes: number;
+  /** The page's own drawing time. */
+  millis: number;
+  /** From the command that produced the trace (or opened the panel) to this report. */
+  latencyMs?: number;
+  /** When the report arrived (performance.now() of the extension host). */
+  at: number;
+}
+
+export class GraphPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private highlighted: number | null = null;
+  private pendingExports: ((svg: string | undefined) => void)[] = [];
+  /** When the trace now being drawn was asked for, for the latency report. */
+  private requestedAt: number | undefined;
+  lastRender: RenderReport | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: SessionStore,
+    private readonly events: PanelEvents,
+  ) {
+    this.disposables.push(
+      store.onDidChange((kind) => {
+        if (kind === 'trace') this.sendTrace();
+        else this.post({ type: 'position', position: store.position });
+      }),
+    );
+  }
+
+  get visible(): boolean {
+    return this.panel?.visible ?? false;
+  }
+
+  get active(): boolean {
+    return this.panel?.active ?? false;
+  }
+
+  get exists(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** Reveals the panel, creating it beside the editor if needed. */
+  createOrShow(preserveFocus = true, startedAt = performance.now()): void {
+    if (this.panel) {
+      if (!this.panel.visible) this.requestedAt = startedAt;
+      this.panel.reveal(undefined, preserveFocus);
+      return;
+    }
+    this.requestedAt = startedAt;
+    const panel = vscode.window.createWebviewPanel(
+      GRAPH_VIEW_TYPE,
+      this.title(),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) },
+    );
+    this.attach(panel);
+  }
+
+  /** Takes over a panel restored after a reload (WebviewPanelSerializer). */
+  revive(panel: vscode.WebviewPanel): void {
+    this.panel?.dispose();
+    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
+    this.requestedAt = performance.now();
+    this.attach(panel);
+  }
+
+  /** Marks the start of a trace, so the next drawing reports the whole latency. */
+  markRequested(startedAt: number): void {
+    this.requestedAt = startedAt;
+  }
+
+  highlightLine(line: number | null): void {
+    if (line === this.highlighted) return;
+    this.highlighted = line;
+    this.post({ type: 'highlightLine', line });
+  }
+
+  showError(message: string): void {
+    this.post({ type: 'error', message });
+  }
+
+  /** Asks the page for the SVG it has drawn; undefined if it does not answer in time. */
+  async requestSvg(timeoutMs = 10_000): Promise<string | undefined> {
+    if (!this.panel) return undefined;
+    if (!(await this.whenReady(timeoutMs))) return undefined;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      const finish = (svg: string | undefined) => {
+        clearTimeout(timer);
+        this.pendingExports = this.pendingExports.filter((f) => f !== finish);
+        resolve(svg);
+      };
+      this.pendingExports.push(finish);
+      this.post({ type: 'requestExport', format: 'svg' });
+    });
+  }
+
+  private async whenReady(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.panel && !this.ready) {
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return this.ready;
+  }
+
+  private title(): string {
+    const s = this.store.session;
+    return s ? `Autograd: ${s.title}` : 'Autograd Lens';
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const cssOnDisk = vscode.Uri.joinPath(dist, 'webview.css');
+    panel.webview.html = panelHtml(panel.webview, {
+      script: vscode.Uri.joinPath(dist, 'webview.js'),
+      worker: vscode.Uri.joinPath(dist, 'layoutWorker.js'),
+      styles: fs.existsSync(cssOnDisk.fsPath) ? [cssOnDisk] : [],
+    });
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      panel.onDidChangeViewState(() => this.events.visibilityChanged()),
+      panel.onDidDispose(() => this.onDisposed(panel)),
+    );
+    this.events.visibilityChanged();
+  }
+
+  private onDisposed(panel: vscode.WebviewPanel): void {
+    if (this.panel !== panel) return;
+    this.panel = undefined;
+    this.ready = false;
+    for (const d of this.panelDisposables.splice(0)) d.dispose();
+    for (const f of this.pendingExports.slice()) f(undefined);
+    this.events.visibilityChanged();
+  }
+
+  private onMessage(raw: unknown): void {
+    const msg = parseWebviewMessage(raw);
+    if (!msg) return; // not ours, or malformed: ignore
+    this.events.received(msg);
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendTrace();
+        if (this.highlighted !== null) this.post({ type: 'highlightLine', line: this.highlighted });
+        break;
+      case 'setPosition':
+        this.store.setPosition(msg.position);
+        break;
+      case 'revealLine':
+        this.events.revealLine(msg.line);
+        break;
+      case 'exported':
+        for (const f of this.pendingExports.slice()) f(msg.content);
+        break;
+      case 'rendered': {
+        const at = performance.now();
+        const latencyMs = this.requestedAt !== undefined ? at - this.requestedAt : undefined;
+        this.requestedAt = undefined;
+        this.lastRender = { nodes: msg.nodes, millis: msg.millis, latencyMs, at };
+        break;
+      }
+    }
+  }
+
+  private sendTrace(): void {
+    if (!this.panel) return;
+    this.panel.title = this.title();
+    const s = this.store.session;
+    if (s) this.post({ type: 'trace', trace: s.trace, position: this.store.position, title: s.title });
+  }
+
+  private post(msg: HostToWebview): void {
+    if (this.panel && this.ready) void this.panel.webview.postMessage(msg);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** Restores the panel after a window reload; the host re-sends the trace once the page is ready. */
+export class GraphPanelSerializer implements vscode.WebviewPanelSerializer {
+  constructor(private readonly onRevive: (panel: vscode.WebviewPanel, state: unknown) => void) {}
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    this.onRevive(panel, state);
+  }
+}

@@ -1,0 +1,6 @@
+import torch
+
+x = torch.ones(3, requires_grad=True)
+y = x * 2
+y.backward()
+print("never printed")
