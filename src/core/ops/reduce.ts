@@ -323,7 +323,7 @@ function reshapeKeep(r: Tensor, shape: number[], dims: number[], keepdim: boolea
 }
 
 /** p-norm over all elements or dims (NormBackward1). */
-export function norm(t: Tensor, p: number, dims: number[] | null, keepdim: boolean): Tensor {
+export function norm(t: Tensor, p: number, dims: number[] | null, keepdim: boolean, name = 'NormBackward1'): Tensor {
   const nd = normDims(dims, t.ndim);
   const out = reduceWith(t, nd, keepdim, isFloating(t.dtype) ? t.dtype : getDefaultDtype(), (v, s, r) => {
     if (p === Infinity) {
@@ -335,7 +335,7 @@ export function norm(t: Tensor, p: number, dims: number[] | null, keepdim: boole
     for (let i = 0; i < r; i++) acc += Math.pow(Math.abs(v[s + i]), p);
     return p === 2 ? Math.sqrt(acc) : p === 1 ? acc : Math.pow(acc, 1 / p);
   });
-  const node = record(dims === null ? 'NormBackward1' : 'NormBackward1', [t], [out], ([g], n) => {
+  const node = record(name, [t], [out], ([g], n) => {
     if (!g) return [null];
     const x = n.unpack('self');
     const res = Tensor.fromData(expandValues(reshapeKeep(n.unpack('result'), x.shape, nd, keepdim), x.shape), x.shape, x.dtype);

@@ -10,12 +10,15 @@ export class Args {
   ) {}
 
   has(i: number, name: string): boolean {
-    return (i >= 0 && i < this.args.length) || this.kw.has(name);
+    return (i >= 0 && i < this.args.length) || this.kw.has(name) || (name === 'dim' && this.kw.has('axis'));
   }
 
   get(i: number, name: string, dflt?: PyValue): PyValue {
     if (i >= 0 && i < this.args.length) return this.args[i];
     if (this.kw.has(name)) return this.kw.get(name)!;
+    // PyTorch accepts NumPy's spelling of dim (sum(axis=0)) and keepdims
+    if (name === 'dim' && this.kw.has('axis')) return this.kw.get('axis')!;
+    if (name === 'keepdim' && this.kw.has('keepdims')) return this.kw.get('keepdims')!;
     if (dflt !== undefined) return dflt;
     throw new PyError('TypeError', `${this.fname}() missing required argument '${name}' (pos ${i + 1})`);
   }

@@ -25,7 +25,7 @@ broadcast_to bucketize cartesian_prod cdist ceil_ chain_matmul cholesky clamp_ c
 count_nonzero cov cross cummax cummin cumprod cumsum deg2rad det diag diag_embed diagflat diagonal diff digamma dist dsplit dstack einsum empty_strided
 erf erfc erfinv exp2 eye_ fft flatten fliplr flipud float_power fmax fmin frac from_file frombuffer gather gcd get_rng_state greater hamming_window
 hann_window heaviside histc histogram hsplit hstack hypot i0 index_add index_select inner inverse is_complex is_floating_point is_nonzero isclose
-isfinite isin isinf isnan kron kthvalue lcm ldexp lerp less lgamma linalg load log_softmax logaddexp logcumsumexp logdet logical_not logical_xor
+isfinite isin isinf isnan kron kthvalue lcm ldexp lerp less lgamma load log_softmax logaddexp logcumsumexp logdet logical_not logical_xor
 logit logspace lu masked_fill masked_select matrix_exp matrix_power median meshgrid mode moveaxis movedim msort multinomial nan_to_num nanmean
 nanmedian nanquantile nansum neg_ nonzero normal_ not_equal ones_like_ outer pinverse poisson polar polygamma quantile rad2deg rand_like
 randint_like ravel real renorm repeat_interleave reshape_ roll rot90 rsqrt save scatter scatter_add searchsorted set_rng_state sgn sign signbit

@@ -218,6 +218,14 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     },
   });
   torch.attrs.set('autograd', autograd);
+  const vectorNorm = (a: Args) => {
+    const ord = a.get(1, 'ord', 2n);
+    const p = ord === null ? 2 : Number(ord);
+    return ops.norm(T(a, 0, 'x'), p, a.dims(2, 'dim'), a.bool(3, 'keepdim', false), 'LinalgVectorNormBackward0');
+  };
+  const linalg = mod('torch.linalg', { vector_norm: vectorNorm, norm: vectorNorm });
+  torch.attrs.set('linalg', linalg);
+  ip.modules.set('torch.linalg', linalg);
 
   const F = mod('torch.nn.functional', {
     linear: (a) => ops.linear(T(a), a.tensor(1, 'weight'), a.optTensor(2, 'bias')),
