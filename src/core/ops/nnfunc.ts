@@ -95,8 +95,13 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   const n = x.length;
   const dt = input.dtype;
   const f32 = dt === 'float32';
+  const r = f32 ? Math.fround : (v: number) => v;
   const diff = allocate(dt, n);
-  for (let i = 0; i < n; i++) diff[i] = (x[i] - y[i]) * (x[i] - y[i]);
+  // ATen's mse kernel: diff = a - b; diff * diff, each in the tensor's precision
+  for (let i = 0; i < n; i++) {
+    const d = r(x[i] - y[i]);
+    diff[i] = d * d;
+  }
   let out: Tensor;
   if (reduction === 'none') out = Tensor.fromData(diff, shape, dt);
   else {
@@ -109,9 +114,11 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
     if (!g) return [null, null];
     const [xi, yi] = broadcastPair(nd.unpack('self'), nd.unpack('target'));
     const gv = expandValues(g, shape);
-    const scale = reduction === 'mean' ? 2 / n : 2;
+    const rg = g.dtype === 'float32' ? Math.fround : (v: number) => v;
+    // mse_loss_backward: norm * (self - target) * grad, norm = 2/N cast to the dtype
+    const scale = rg(reduction === 'mean' ? 2 / n : 2);
     const gx = allocate(g.dtype, n);
-    for (let i = 0; i < n; i++) gx[i] = scale * (xi[i] - yi[i]) * gv[i];
+    for (let i = 0; i < n; i++) gx[i] = rg(scale * rg(xi[i] - yi[i])) * gv[i];
     const gt = Tensor.fromData(gx, shape, g.dtype);
     return [gt, nd.next[1] ? mul(gt, -1) : null];
   });
@@ -143,28 +150,36 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, reduction: Red
   }
   const n = x.length;
   const dt = input.dtype;
+  const r = dt === 'float32' ? Math.fround : (v: number) => v;
   const l = allocate(dt, n);
+  // ATen's kernel: (y - 1) * max(log(1 - x), -100) - y * max(log(x), -100), in the tensor's precision
   for (let i = 0; i < n; i++) {
-    const lx = Math.max(Math.log(x[i]), -100);
-    const l1x = Math.max(Math.log(1 - x[i]), -100);
-    l[i] = -(y[i] * lx + (1 - y[i]) * l1x) * (w ? w[i] : 1);
+    const lx = Math.max(r(Math.log(x[i])), -100);
+    const l1x = Math.max(r(Math.log(r(1 - x[i]))), -100);
+    l[i] = r(r((y[i] - 1) * l1x) - r(y[i] * lx));
+    if (w) l[i] = l[i] * w[i];
   }
   let out: Tensor;
   if (reduction === 'none') out = Tensor.fromData(l, input.shape, dt);
   else {
-    let s = 0;
-    for (let i = 0; i < n; i++) s = dt === 'float32' ? Math.fround(s + l[i]) : s + l[i];
-    out = Tensor.scalar(reduction === 'mean' ? s / n : s, dt);
+    const s = isFloating(dt) ? torchSum(l, 0, n, dt as 'float32' | 'float64') : 0;
+    out = Tensor.scalar(reduction === 'mean' ? r(s / n) : s, dt);
   }
   const node = record('BinaryCrossEntropyBackward0', [input, target], [out], ([g], nd) => {
     if (!g) return [null, null];
     const xi = nd.unpack('self').values();
     const yi = nd.unpack('target').values();
     const gv = expandValues(g, input.shape);
-    const scale = reduction === 'mean' ? 1 / n : 1;
+    const rg = g.dtype === 'float32' ? Math.fround : (v: number) => v;
     const gx = allocate(g.dtype, n);
     const EPS = 1e-12;
-    for (let i = 0; i < n; i++) gx[i] = (scale * gv[i] * (xi[i] - yi[i]) * (w ? w[i] : 1)) / Math.max((1 - xi[i]) * xi[i], EPS);
+    // grad * (x - y) / max((1 - x) * x, eps), then * weight, then / N for the mean
+    for (let i = 0; i < n; i++) {
+      let v = rg(rg(gv[i] * rg(xi[i] - yi[i])) / rg(Math.max(rg(rg(1 - xi[i]) * xi[i]), EPS)));
+      if (w) v = rg(v * w[i]);
+      if (reduction === 'mean') v = v / n;
+      gx[i] = v;
+    }
     return [Tensor.fromData(gx, input.shape, g.dtype), null];
   });
   if (node) {
