@@ -8,3 +8,4 @@ export * from './creation';
 export * from './inplace';
 export * from './indexing';
 export * from './nnfunc';
+export * from './sorting';

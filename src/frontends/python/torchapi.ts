@@ -622,6 +622,14 @@ export class TorchRuntime implements HostOps {
       return ops.norm(t, pv, a.dims(1, 'dim'), a.bool(2, 'keepdim', false));
     });
     M.set('cumsum', (t, a) => ops.cumsum(t, a.int(0, 'dim')));
+    const named = (kind: string, [v, i]: [Tensor, Tensor]) => new PyTuple([v, i], `torch.return_types.${kind}`, ['values', 'indices']);
+    M.set('sort', (t, a) => named('sort', ops.sort(t, a.int(0, 'dim', -1), a.bool(1, 'descending', false))));
+    M.set('argsort', (t, a) => ops.sort(t, a.int(0, 'dim', -1), a.bool(1, 'descending', false))[1]);
+    M.set('topk', (t, a) => named('topk', ops.topk(t, a.int(0, 'k'), a.int(1, 'dim', -1), a.bool(2, 'largest', true))));
+    M.set('median', (t, a) => {
+      if (!a.has(0, 'dim')) return ops.median(t);
+      throw new PyError('NotImplementedError', 'Tensor.median(dim) is not supported by Autograd Lens yet');
+    });
     M.set('logsumexp', (t, a) => ops.logsumexp(t, a.dims(0, 'dim') ?? [], a.bool(1, 'keepdim', false)));
     M.set('all', (t, a) => ops.allAny(t, true, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false)));
     M.set('any', (t, a) => ops.allAny(t, false, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false)));

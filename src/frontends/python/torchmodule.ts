@@ -173,7 +173,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'min', 'amax', 'amin', 'argmax', 'argmin', 'var', 'std', 'norm', 'cumsum', 'logsumexp', 'all', 'any', 'matmul', 'mm', 'mv', 'dot', 'outer',
     'reshape', 'flatten', 't', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'unbind', 'narrow', 'select', 'clone',
     'detach', 'softmax', 'log_softmax', 'addcmul', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maximum', 'minimum', 'logical_and', 'logical_or',
-    'logical_not', 'allclose', 'nonzero', 'flip', 'masked_fill', 'numel',
+    'logical_not', 'allclose', 'nonzero', 'flip', 'masked_fill', 'numel', 'sort', 'argsort', 'topk', 'median',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
