@@ -180,10 +180,10 @@ export function activate(context: vscode.ExtensionContext): AutogradLensApi {
       return undefined;
     }
     panel.markRequested(started);
-    const session = await tracer.trace(snippet);
+    // The page loads while the engine runs: most of the first drawing's latency is the webview's start.
+    if (settings.openGraphOnTrace() || panel.exists) panel.createOrShow(true, started);
+    const session = await tracer.trace(snippet).finally(() => panel.traceSettled());
     if (!session) return undefined;
-    if (panel.exists) showPanel();
-    else if (settings.openGraphOnTrace() && session.trace.nodes.length > 0) panel.createOrShow(true, started);
     return getState();
   }
 

@@ -39,6 +39,8 @@ export class GraphPanel implements vscode.Disposable {
   private pendingExports: ((svg: string | undefined) => void)[] = [];
   /** When the trace now being drawn was asked for, for the latency report. */
   private requestedAt: number | undefined;
+  /** A trace is being made: a page that becomes ready waits for it rather than drawing the old one. */
+  private awaitingTrace = false;
   lastRender: RenderReport | undefined;
 
   constructor(
@@ -94,6 +96,15 @@ export class GraphPanel implements vscode.Disposable {
   /** Marks the start of a trace, so the next drawing reports the whole latency. */
   markRequested(startedAt: number): void {
     this.requestedAt = startedAt;
+    this.awaitingTrace = true;
+  }
+
+  /** The trace started by markRequested ended (made, failed or cancelled). */
+  traceSettled(): void {
+    if (!this.awaitingTrace) return;
+    this.awaitingTrace = false;
+    this.requestedAt = undefined;
+    this.sendTrace();
   }
 
   highlightLine(line: number | null): void {
@@ -140,11 +151,10 @@ export class GraphPanel implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const cssOnDisk = vscode.Uri.joinPath(dist, 'webview.css');
     panel.webview.html = panelHtml(panel.webview, {
       script: vscode.Uri.joinPath(dist, 'webview.js'),
       worker: vscode.Uri.joinPath(dist, 'layoutWorker.js'),
-      styles: fs.existsSync(cssOnDisk.fsPath) ? [cssOnDisk] : [],
+      styles: this.stylesheets(),
     });
     this.panelDisposables.push(
       panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
@@ -152,6 +162,20 @@ export class GraphPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.onDisposed(panel)),
     );
     this.events.visibilityChanged();
+  }
+
+  /** The page's stylesheets: a CSS bundle next to the script, and the media folder's. */
+  private stylesheets(): vscode.Uri[] {
+    const found: vscode.Uri[] = [];
+    const bundled = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css');
+    if (fs.existsSync(bundled.fsPath)) found.push(bundled);
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    try {
+      for (const f of fs.readdirSync(media.fsPath).sort()) if (f.endsWith('.css')) found.push(vscode.Uri.joinPath(media, f));
+    } catch {
+      // no media folder
+    }
+    return found;
   }
 
   private onDisposed(panel: vscode.WebviewPanel): void {
@@ -170,7 +194,7 @@ export class GraphPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        this.sendTrace();
+        if (!this.awaitingTrace) this.sendTrace();
         if (this.highlighted !== null) this.post({ type: 'highlightLine', line: this.highlighted });
         break;
       case 'setPosition':
@@ -193,6 +217,7 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private sendTrace(): void {
+    this.awaitingTrace = false;
     if (!this.panel) return;
     this.panel.title = this.title();
     const s = this.store.session;

@@ -53,7 +53,7 @@ export function panelHtml(webview: vscode.Webview, assets: PageAssets, nonce = m
     <title>Autograd Lens</title>
   </head>
   <body>
-    <div id="app"></div>
+    <div id="al-root"></div>
     <script nonce="${nonce}" src="${uri(assets.script)}" data-worker="${uri(assets.worker)}"></script>
   </body>
 </html>`;

@@ -53,8 +53,15 @@ function handle(req: WorkerRequest): WorkerResponse {
   }
 }
 
+/** Runs a small snippet once at start, so the first real trace finds the engine's code already compiled. */
+function warmUp(): void {
+  const source = 'import torch\nx = torch.ones(3, requires_grad=True)\ny = (x * x + 2).mean()\ny.backward()\nprint(x.grad)\n';
+  handle({ type: 'run', id: 0, input: { kind: 'percentFile', text: source, upToLine: 99 }, budget: { maxSteps: 100_000, maxMillis: 2_000, maxElements: 1_000 } });
+}
+
 const port = parentPort;
 if (port) {
+  warmUp();
   port.on('message', (req: WorkerRequest) => {
     if (req && req.type === 'run') port.postMessage(handle(req));
   });
