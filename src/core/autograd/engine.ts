@@ -1,7 +1,7 @@
 import { TorchError } from '../errors';
 import { sameShape } from '../shape';
 import { Tensor } from '../tensor';
-import { withGradMode } from './gradMode';
+import { setGradEnabled, withGradMode } from './gradMode';
 import { accumulatorOf as accumulatorFor, Edge, Node } from './node';
 import { add, cast } from '../ops/elementwise';
 import { sumToShape } from '../ops/reduce';
@@ -49,7 +49,9 @@ class ReadyQueue {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (h[p].seq >= h[i].seq) break;
-      [h[p], h[i]] = [h[i], h[p]];
+      const t = h[p];
+      h[p] = h[i];
+      h[i] = t;
       i = p;
     }
   }
@@ -67,7 +69,9 @@ class ReadyQueue {
         if (l < h.length && h[l].seq > h[m].seq) m = l;
         if (r < h.length && h[r].seq > h[m].seq) m = r;
         if (m === i) break;
-        [h[m], h[i]] = [h[i], h[m]];
+        const t = h[m];
+        h[m] = h[i];
+        h[i] = t;
         i = m;
       }
     }
@@ -103,6 +107,34 @@ function fitGradient(g: Tensor, node: Node, index: number): Tensor {
   return out;
 }
 
+/** What the engine keeps per node during one backward pass. */
+class Slot {
+  /** Edges from nodes that have not run yet. */
+  deps = 0;
+  enqueued = false;
+  buffer: (Tensor | null)[] | null = null;
+  contribs: Contribution[][] | null = null;
+}
+
+const EMPTY: (Tensor | null)[] = [];
+
+function nulls(n: number): (Tensor | null)[] {
+  const out: (Tensor | null)[] = [];
+  for (let i = 0; i < n; i++) out.push(null);
+  return out;
+}
+
+function anyGradient(gs: (Tensor | null)[]): boolean {
+  for (let i = 0; i < gs.length; i++) if (gs[i]) return true;
+  return false;
+}
+
+/** Whether runHooks could do anything for this node (hooks or retain_grad on an output). */
+function hasHooks(node: Node): boolean {
+  if (node.retained.size > 0) return true;
+  return node.isAccumulateGrad ? node.variable!.hooks.length > 0 : node.preHooks.size > 0;
+}
+
 /**
  * Runs backward from `roots` with the given initial gradients, yielding one event per node
  * execution in PyTorch's order. Returns the captured gradients when options.inputs is set.
@@ -116,25 +148,29 @@ export function* backwardSteps(
   const createGraph = options.createGraph === true;
   const edges = roots.map(rootEdge);
 
-  // Dependencies: how many edges lead into each node reachable from the roots.
-  const deps = new Map<Node, number>();
-  const seen = new Set<Node>();
+  // Every node reachable from the roots gets one slot: its dependency count (how many edges
+  // lead into it), its input buffer and the contributions summed into it. One Map lookup per
+  // node and per edge; the slot's fields do the rest.
+  const slots = new Map<Node, Slot>();
   const stack: Node[] = [];
   for (const e of edges) {
-    if (!seen.has(e.node)) {
-      seen.add(e.node);
+    if (!slots.has(e.node)) {
+      slots.set(e.node, new Slot());
       stack.push(e.node);
     }
   }
   while (stack.length) {
-    const n = stack.pop()!;
-    for (const e of n.next) {
+    const next = stack.pop()!.next;
+    for (let i = 0; i < next.length; i++) {
+      const e = next[i];
       if (!e) continue;
-      deps.set(e.node, (deps.get(e.node) ?? 0) + 1);
-      if (!seen.has(e.node)) {
-        seen.add(e.node);
+      let slot = slots.get(e.node);
+      if (!slot) {
+        slot = new Slot();
+        slots.set(e.node, slot);
         stack.push(e.node);
       }
+      slot.deps++;
     }
   }
 
@@ -153,84 +189,94 @@ export function* backwardSteps(
       list.push({ inputNr: e.inputNr, slot });
       capture.set(e.node, list);
     });
-    needed = markNeeded(seen, capture);
+    needed = markNeeded(new Set(slots.keys()), capture);
   }
+  const capturing = capture.size > 0;
 
-  const buffers = new Map<Node, (Tensor | null)[]>();
-  const contribs = new Map<Node, Contribution[][]>();
-  const addToBuffer = (node: Node, inputNr: number, g: Tensor, from: Node | null): void => {
-    let b = buffers.get(node);
-    if (!b) {
-      b = new Array<Tensor | null>(node.numOutputs).fill(null);
-      buffers.set(node, b);
-    }
+  const addToBuffer = (slot: Slot, node: Node, inputNr: number, g: Tensor, from: Node | null): void => {
+    let b = slot.buffer;
+    if (!b) b = slot.buffer = nulls(node.numOutputs);
     const prev = b[inputNr];
     b[inputNr] = prev ? add(prev, g) : g;
     if (recordEvents) {
-      let c = contribs.get(node);
+      let c = slot.contribs;
       if (!c) {
-        c = Array.from({ length: node.numOutputs }, () => []);
-        contribs.set(node, c);
+        c = slot.contribs = [];
+        for (let i = 0; i < node.numOutputs; i++) c.push([]);
       }
       c[inputNr].push({ from, grad: g });
     }
   };
 
   const queue = new ReadyQueue();
-  const enqueued = new Set<Node>();
-  const enqueue = (n: Node): void => {
-    enqueued.add(n);
-    queue.push(n);
-  };
-  edges.forEach((e, i) => addToBuffer(e.node, e.inputNr, rootGrads[i], null));
-  for (const e of edges) if ((deps.get(e.node) ?? 0) === 0 && !enqueued.has(e.node)) enqueue(e.node);
+  for (let i = 0; i < edges.length; i++) addToBuffer(slots.get(edges[i].node)!, edges[i].node, edges[i].inputNr, rootGrads[i], null);
+  for (const e of edges) {
+    const slot = slots.get(e.node)!;
+    if (slot.deps === 0 && !slot.enqueued) {
+      slot.enqueued = true;
+      queue.push(e.node);
+    }
+  }
 
-  const executed: Node[] = [];
   while (queue.size > 0) {
     const node = queue.pop();
-    let gradIn = buffers.get(node) ?? new Array<Tensor | null>(node.numOutputs).fill(null);
-    buffers.delete(node);
+    const slot = slots.get(node)!;
+    let gradIn = slot.buffer ?? nulls(node.numOutputs);
+    slot.buffer = null;
 
     // tensor hooks and retain_grad, on the summed incoming gradient
-    gradIn = gradIn.map((g, i) => (g ? runHooks(node, i, g) : g));
+    if (hasHooks(node)) gradIn = gradIn.map((g, i) => (g ? runHooks(node, i, g) : g));
 
-    const caps = capture.get(node);
-    if (caps) for (const c of caps) captured[c.slot] = gradIn[c.inputNr];
+    if (capturing) {
+      const caps = capture.get(node);
+      if (caps) for (const c of caps) captured[c.slot] = gradIn[c.inputNr];
+    }
     const runs = needed ? needed.has(node) && !node.isAccumulateGrad : true;
 
-    let gradOut: (Tensor | null)[] = [];
+    const next = node.next;
+    let gradOut: (Tensor | null)[] = EMPTY;
     let accumulation: BackwardEvent['accumulation'];
     if (runs) {
       if (node.isAccumulateGrad) {
         accumulation = accumulate(node.variable!, gradIn[0], recordEvents, createGraph);
-      } else if (gradIn.some((g) => g)) {
-        gradOut = withGradMode(createGraph, () => node.vjp(gradIn, node));
+      } else if (anyGradient(gradIn)) {
+        const prev = setGradEnabled(createGraph);
+        try {
+          gradOut = node.vjp(gradIn, node);
+        } finally {
+          setGradEnabled(prev);
+        }
       } else {
-        gradOut = node.next.map(() => null);
+        gradOut = nulls(next.length);
       }
-      executed.push(node);
       if (!options.retainGraph) node.release();
     }
 
     if (recordEvents) {
+      const sent: (Tensor | null)[] = [];
+      for (let i = 0; i < next.length; i++) sent.push(next[i] && gradOut[i] ? gradOut[i] : null);
       yield {
         node,
         gradIn,
-        contributions: contribs.get(node) ?? [],
-        gradOut: node.next.map((e, i) => (e && gradOut[i] ? gradOut[i] : null)),
+        contributions: slot.contribs ?? [],
+        gradOut: sent,
         accumulation,
       };
     }
-    contribs.delete(node);
+    slot.contribs = null;
 
-    node.next.forEach((e, i) => {
-      if (!e) return;
+    for (let i = 0; i < next.length; i++) {
+      const e = next[i];
+      if (!e) continue;
+      const target = slots.get(e.node)!;
       const g = runs ? gradOut[i] : null;
-      if (g) addToBuffer(e.node, e.inputNr, fitGradient(g, node, i), node);
-      const left = (deps.get(e.node) ?? 1) - 1;
-      deps.set(e.node, left);
-      if (left === 0 && (!needed || needed.has(e.node) || capture.has(e.node))) enqueue(e.node);
-    });
+      if (g) addToBuffer(target, e.node, e.inputNr, fitGradient(g, node, i), node);
+      const left = --target.deps;
+      if (left === 0 && (!needed || needed.has(e.node) || capture.has(e.node))) {
+        target.enqueued = true;
+        queue.push(e.node);
+      }
+    }
   }
 
   if (options.inputs) {
