@@ -80,7 +80,8 @@ export class GraphPanel implements vscode.Disposable {
       GRAPH_VIEW_TYPE,
       this.title(),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
-      { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) },
+      // Kept alive behind other tabs: showing it again is instant and keeps its zoom and step.
+      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: localResourceRoots(this.extensionUri) },
     );
     this.attach(panel);
   }
