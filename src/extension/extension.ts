@@ -122,7 +122,7 @@ export function activate(context: vscode.ExtensionContext): AutogradLensApi {
         lenses.refresh();
         updateContext();
       }
-      saveSession(context.workspaceState, store);
+      saveSession(context.workspaceState, store, kind);
     }),
   );
 
@@ -167,8 +167,10 @@ export function activate(context: vscode.ExtensionContext): AutogradLensApi {
     const started = performance.now();
     let snippet;
     if (uri instanceof vscode.Uri) {
+      // from a lens (with a line), or a menu (the document: its editor's selection counts)
       const doc = findDocument(uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
-      snippet = snippetFor(doc, undefined, typeof line === 'number' ? line : undefined);
+      const editor = vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined;
+      snippet = typeof line === 'number' ? snippetFor(doc, undefined, line) : snippetFor(doc, editor?.selection);
     } else if (vscode.window.activeTextEditor) {
       const editor = vscode.window.activeTextEditor;
       snippet = snippetFor(editor.document, editor.selection);

@@ -9,24 +9,27 @@ import type { SessionStore, TraceSession } from './session';
 import { SourceMap } from './sourceMap';
 
 const KEY = 'autogradLens.session';
+const POSITION_KEY = 'autogradLens.position';
 /** Bigger traces are not kept (the workspace state is not meant for large blobs). */
 const MAX_CHARS = 4_000_000;
 
 let pending: NodeJS.Timeout | undefined;
 
-export function saveSession(memento: vscode.Memento, store: SessionStore): void {
-  if (pending) clearTimeout(pending);
-  pending = setTimeout(() => {
-    pending = undefined;
-    const s = store.session;
-    if (!s) {
-      void memento.update(KEY, undefined);
-      return;
-    }
-    const value = { ...s, map: s.map.toJSON(), position: store.position };
-    if (JSON.stringify(value).length > MAX_CHARS) void memento.update(KEY, undefined);
-    else void memento.update(KEY, value);
-  }, 300);
+/** Keeps the session (when the trace changed) or only the stepper's position (when it moved). */
+export function saveSession(memento: vscode.Memento, store: SessionStore, what: 'trace' | 'position'): void {
+  if (what === 'position') {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(() => void memento.update(POSITION_KEY, store.position), 300);
+    return;
+  }
+  const s = store.session;
+  void memento.update(POSITION_KEY, store.position);
+  if (!s) {
+    void memento.update(KEY, undefined);
+    return;
+  }
+  const value = { ...s, map: s.map.toJSON() };
+  void memento.update(KEY, JSON.stringify(value).length > MAX_CHARS ? undefined : value);
 }
 
 export function restoreSession(memento: vscode.Memento): { session: TraceSession; position: StepPosition } | undefined {
@@ -44,6 +47,6 @@ export function restoreSession(memento: vscode.Memento): { session: TraceSession
     versions: {},
     runMillis: typeof v.runMillis === 'number' ? v.runMillis : 0,
   };
-  const p = (v.position ?? {}) as Partial<StepPosition>;
+  const p = (memento.get<Partial<StepPosition>>(POSITION_KEY) ?? {}) as Partial<StepPosition>;
   return { session, position: { pass: Number(p.pass) || 0, step: Number(p.step) || 0 } };
 }
