@@ -21,8 +21,9 @@ export function dotString(s: string): string {
 
 const shapeText = (v: TraceValue) => `(${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''}) ${v.dtype}`;
 
-function tensorLabel(t: TraceTensor): string {
-  const name = t.names.length ? t.names.join(', ') : t.id;
+/** Its Python names, or what it is (a backward root is an "output"; a leaf rebound since is a "leaf"). */
+function tensorLabel(t: TraceTensor, isRoot: boolean): string {
+  const name = t.names.length ? t.names.join(', ') : isRoot ? 'output' : t.isLeaf ? 'leaf' : 'tensor';
   return `${name}\n${shapeText(t.value)}`;
 }
 
@@ -43,12 +44,13 @@ export function traceToDot(trace: Trace, options: DotOptions = {}): string {
   }
 
   const tensors = new Map(trace.tensors.map((t) => [t.id, t]));
+  const roots = new Set(trace.passes.map((p) => p.root));
   const drawn = new Set<string>();
   const tensorNode = (t: TraceTensor) => {
     if (drawn.has(t.id)) return;
     drawn.add(t.id);
     const style = t.isLeaf ? 'shape=box, style="rounded,filled", fillcolor="#d7ebff"' : 'shape=ellipse';
-    out.push(`  ${dotString(t.id)} [label=${dotString(tensorLabel(t))}, ${style}];`);
+    out.push(`  ${dotString(t.id)} [label=${dotString(tensorLabel(t, roots.has(t.id)))}, ${style}];`);
   };
 
   for (const n of trace.nodes) {
@@ -76,7 +78,6 @@ export function traceToDot(trace: Trace, options: DotOptions = {}): string {
       }
     }
   }
-  const roots = new Set(trace.passes.map((p) => p.root));
   const nodeIds = new Set(trace.nodes.map((n) => n.id));
   for (const t of trace.tensors) {
     if (!t.gradFn || !nodeIds.has(t.gradFn) || (t.names.length === 0 && !roots.has(t.id))) continue;
