@@ -10,7 +10,7 @@ import { findLayout } from './layout';
 import * as ours from './ours';
 import { TRAIN_100 } from './programs';
 import * as tfjs from './tfjs';
-import { measurePair, Plan, Run, stats, Stats } from './timing';
+import { measurePair, Plan, Run, setForceGc, stats, Stats } from './timing';
 
 interface Workload {
   name: string;
@@ -42,6 +42,7 @@ const quick = args.includes('--quick');
 const json = args.includes('--json');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args[onlyAt + 1] : null;
+setForceGc(args.includes('--gc'));
 
 const PLANS: Record<Workload['plan'], Plan> = quick
   ? { heavy: { warmup: 1, reps: 5, budgetMs: 2500 }, medium: { warmup: 2, reps: 7, budgetMs: 1500 }, light: { warmup: 3, reps: 9, budgetMs: 800 } }
@@ -67,6 +68,9 @@ function workloads(): Workload[] {
     for (const [label, n, inner] of sizes) {
       w.push({ name: `${op}/${label}`, ours: () => ours.unary(op, n), tfjs: () => tfjs.unary(op, n), inner, plan: 'light', goal: label === '1e6' ? { ratio: elementwiseGoal[op] } : undefined });
     }
+  }
+  for (const op of ['exp', 'tanh'] as const) {
+    w.push({ name: `${op}/1e6/kernel`, ours: () => ours.unaryKernel(op, 1e6), tfjs: () => tfjs.unary(op, 1e6), plan: 'light' });
   }
   w.push({ name: 'sum/1e6', ours: () => ours.reduction('sum', 1e6), tfjs: () => tfjs.reduction('sum', 1e6), plan: 'light', goal: { ratio: 0.8 } });
   w.push({ name: 'mean/1e6', ours: () => ours.reduction('mean', 1e6), tfjs: () => tfjs.reduction('mean', 1e6), plan: 'light', goal: { ratio: 0.1 } });

@@ -61,6 +61,17 @@ export function unary(op: Unary, n: number): Run {
   return () => void f(a);
 }
 
+/**
+ * The float32 kernel alone, as unaryMap(a, 'float32', Math.exp) reaches it: what ops.exp / ops.tanh
+ * cost once elementwise.ts hands unaryMap the builtin itself rather than `(x) => Math.fround(f(x))`
+ * (the same values: the Float32Array store rounds).
+ */
+export function unaryKernel(op: Unary, n: number): Run {
+  const a = tensor([n], 3);
+  const f = op === 'exp' ? Math.exp : Math.tanh;
+  return () => void ops.unaryMap(a, 'float32', f);
+}
+
 export function reduction(op: 'sum' | 'mean', n: number): Run {
   const a = tensor([n], 4);
   const f = ops[op];

@@ -1,8 +1,10 @@
 /**
  * Side-by-side timing: our engine and tfjs-cpu run the same workload alternately in one
- * process (ours first on even reps, tfjs first on odd ones), after warm-up runs of each,
- * with a garbage collection before every sample when it can be had, so neither side pays
- * for the other's garbage.
+ * process (ours first on even reps, tfjs first on odd ones), after warm-up runs of each.
+ * Garbage collection is left to V8, so each side's GC cost lands in its own samples on
+ * average (medians absorb the odd pause). Forcing a full GC before every sample (--gc) is
+ * worse than it sounds: it shrinks the young generation and resets V8's pretenuring, so
+ * every sample starts cold (the MLP step measured about 2x slower that way).
  */
 import * as v8 from 'v8';
 import * as vm from 'vm';
@@ -18,6 +20,11 @@ export interface Stats {
 export type Run = () => void;
 
 let gcFn: (() => void) | null = null;
+/** Collect garbage before every sample (--gc). Off by default: see the header. */
+let forceGc = false;
+export const setForceGc = (v: boolean): void => {
+  forceGc = v;
+};
 function gc(): void {
   if (gcFn === null) {
     try {
@@ -40,7 +47,7 @@ export function stats(samples: number[]): Stats {
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
 function timeOnce(run: Run): number {
-  gc();
+  if (forceGc) gc();
   const t0 = process.hrtime.bigint();
   run();
   return Number(process.hrtime.bigint() - t0) / 1e6;
