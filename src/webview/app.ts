@@ -102,7 +102,10 @@ export class App {
     graphArea: HTMLElement;
     status: HTMLElement;
     empty: HTMLElement;
+    emptyTitle: HTMLElement;
+    emptyText: HTMLElement;
     banner: HTMLElement;
+    legendGroup: HTMLElement;
     card: HTMLElement;
     inspector: HTMLElement;
   };
@@ -116,6 +119,10 @@ export class App {
     this.el = this.build(root);
     this.graphView = new GraphView(this.el.graphArea, {
       onNodeClick: (id) => this.onNodeClick(id),
+      onNodeDoubleClick: (id) => {
+        const d = this.graph?.nodes.find((n) => n.id === id);
+        if (d?.kind === 'group' && d.run) this.setRunExpanded(d.run, true);
+      },
       onBackgroundClick: () => this.select(null),
       onTransform: () => this.saveSoon(),
     });
@@ -184,20 +191,17 @@ export class App {
 
     const graphArea = h('section', { class: 'al-graph', attrs: { 'aria-label': 'Graph' } });
     const status = h('div', { class: 'al-status' });
-    const empty = h(
-      'div',
-      { class: 'al-empty' },
-      h('div', { class: 'al-empty-logo', text: '∇' }),
-      h('p', { class: 'al-empty-title', text: 'No graph yet' }),
-      h('p', { class: 'al-muted', text: this.host.standalone ? 'This page has no trace embedded.' : 'Run “Autograd Lens: Trace Selection” on PyTorch code to see its grad_fn graph here.' }),
-    );
+    const emptyTitle = h('p', { class: 'al-empty-title', text: 'No graph yet' });
+    const emptyText = h('p', { class: 'al-muted', text: this.host.standalone ? 'This page has no trace embedded.' : 'Run “Autograd Lens: Trace Selection” on PyTorch code to see its grad_fn graph here.' });
+    const empty = h('div', { class: 'al-empty' }, h('div', { class: 'al-empty-logo', text: '∇' }), emptyTitle, emptyText);
     const banner = h('div', { class: 'al-banner', attrs: { role: 'alert', hidden: true } });
     const card = h('div', { class: 'al-card-host' });
     const inspector = h('div', { class: 'al-inspector-host' });
     const side = h('aside', { class: 'al-side', attrs: { 'aria-label': 'Backward step and inspector' } }, card, inspector);
     const app = h('div', { class: 'al-app' }, toolbar, graphArea, side);
     root.appendChild(app);
-    return { app, title: titleText, pass, passWrap, buttons, counter, search, searchCount, collapse, graphArea, status, empty, banner, card, inspector };
+    const legendGroup = h('span', { class: 'al-legend-item', attrs: { hidden: true } }, h('span', { class: 'al-swatch al-sw-group' }), h('span', { text: 'repeated iterations' }));
+    return { app, title: titleText, pass, passWrap, buttons, counter, search, searchCount, collapse, graphArea, status, empty, emptyTitle, emptyText, banner, card, inspector, legendGroup };
   }
 
   private legend(): HTMLElement {
@@ -210,6 +214,7 @@ export class App {
       item('al-sw-nograd', 'no grad'),
       item('al-sw-fn', 'grad_fn'),
       item('al-sw-acc', 'AccumulateGrad'),
+      this.el.legendGroup,
       item('al-sw-cut', 'cut (no grad)'),
       item('al-sw-current', 'current step'),
     );
@@ -295,6 +300,14 @@ export class App {
     this.saveSoon();
   }
 
+  private showEmpty(empty: boolean): void {
+    this.el.empty.hidden = !empty;
+    if (empty) {
+      this.el.emptyTitle.textContent = 'Nothing to draw';
+      this.el.emptyText.textContent = 'No tensor in this run requires grad, so autograd recorded no graph. Create one with requires_grad=True to see its grad_fn graph.';
+    }
+  }
+
   private showError(message: string): void {
     clear(this.el.banner);
     this.el.banner.append(h('strong', { text: 'Autograd Lens: ' }), h('span', { text: message }));
@@ -327,6 +340,8 @@ export class App {
         this.graph = graph;
         this.layout = layout;
         this.indexEdges();
+        this.showEmpty(graph.nodes.length === 0);
+        this.el.legendGroup.hidden = !graph.nodes.some((n) => n.kind === 'group');
         this.graphView.setGraph(graph, layout, keep);
         if (!keep && this.restoreTransform) this.graphView.setTransform(this.restoreTransform);
         else if (!keep) this.initialView();
@@ -542,12 +557,18 @@ export class App {
     const d = this.graph?.nodes.find((n) => n.id === drawnId);
     if (!d) return;
     if (d.line) this.revealLine(d.line);
-    if (d.kind === 'group') {
-      this.select({ kind: 'group', node: d });
-      return;
-    }
-    if (d.kind === 'tensor' && d.tensor) this.select({ kind: 'tensor', id: d.tensor });
+    if (d.kind === 'group') this.select({ kind: 'group', node: d });
+    else if (d.kind === 'tensor' && d.tensor) this.select({ kind: 'tensor', id: d.tensor });
     else if (d.traceNode) this.select({ kind: 'node', id: d.traceNode });
+    this.showInspector();
+  }
+
+  /** Scrolls the side panel so the inspector's top is in view (after a click on the graph). */
+  private showInspector(): void {
+    const side = this.el.inspector.parentElement;
+    if (!side) return;
+    const top = this.el.inspector.offsetTop - side.offsetTop;
+    if (top < side.scrollTop || top > side.scrollTop + side.clientHeight - 80) side.scrollTo({ top, behavior: 'smooth' });
   }
 
   private select(sel: Selected | null): void {
@@ -692,6 +713,10 @@ export class App {
         break;
       case 't':
         if (this.host.standalone) this.toggleTheme();
+        else handled = false;
+        break;
+      case 'Enter':
+        if (this.selected?.kind === 'group' && this.selected.node.run) this.setRunExpanded(this.selected.node.run, true);
         else handled = false;
         break;
       case 'Escape':

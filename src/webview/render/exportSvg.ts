@@ -86,8 +86,7 @@ export function exportSvg(graph: DrawGraph, layout: LayoutResult, marks: GraphMa
   layout.edges.forEach((e, i) => {
     const hot = marks.flowed.has(i) || marks.active.has(i);
     const color = hot ? p.flow : p.edge;
-    const dash = graph.edges[i]?.kind === 'output' ? ' stroke-dasharray="4 3"' : '';
-    out.push(`<path d="${edgePath(e.points)}" fill="none" stroke="${escapeXml(color)}" stroke-width="${marks.active.has(i) ? 2.2 : 1.3}"${dash} marker-end="url(#al-${hot ? 'f' : 'a'})"/>`);
+    out.push(`<path d="${edgePath(e.points)}" fill="none" stroke="${escapeXml(color)}" stroke-width="${marks.active.has(i) ? 2.2 : 1.3}" marker-end="url(#al-${hot ? 'f' : 'a'})"/>`);
   });
   layout.nodes.forEach((n, i) => {
     const d = graph.nodes[i];

@@ -56,6 +56,7 @@ export const NO_MARKS: GraphMarks = {
 
 export interface GraphViewEvents {
   onNodeClick(id: string, ev: MouseEvent): void;
+  onNodeDoubleClick(id: string): void;
   onBackgroundClick(): void;
   onTransform(t: ViewTransform): void;
 }
@@ -133,6 +134,10 @@ export class GraphView {
       const id = this.hit(ev);
       if (id) this.events.onNodeClick(id, ev);
       else this.events.onBackgroundClick();
+    });
+    this.root.addEventListener('dblclick', (ev) => {
+      const id = this.hit(ev);
+      if (id) this.events.onNodeDoubleClick(id);
     });
     if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.schedule()).observe(this.root);
   }

@@ -102,7 +102,8 @@ export function renderStepCard(view: StepView, names: Names, a: CardActions): HT
     const label = s.gradIn.length > 1 ? `Incoming gradient for output ${i}` : 'Incoming gradient';
     const f = field(label);
     if (cs.length > 1) {
-      f.appendChild(h('div', { class: 'al-note', text: `summed over ${cs.length} consumers:` }));
+      const senders = new Set(cs.map((c) => c.from)).size;
+      f.appendChild(h('div', { class: 'al-note', text: senders === cs.length ? `the sum of ${cs.length} gradients, one from each consumer:` : `the sum of ${cs.length} gradients (a consumer that used this tensor more than once sends one per use):` }));
       const list = h('div', { class: 'al-contribs' });
       cs.forEach((c, k) => {
         list.append(h('div', { class: 'al-contrib-from' }, h('span', { class: 'al-op', text: k === 0 ? ' ' : '+' }), c.from ? nodeLink(names, c.from, a) : h('span', { text: startingGradientLabel(p, names) })), value(c.grad));
