@@ -26,7 +26,10 @@ function cellsOf(input: Extract<WorkerRequest, { type: 'run' }>['input']): Cell[
 function syntaxErrors(cells: Cell[]): SyntaxProblem[] {
   const out: SyntaxProblem[] = [];
   for (const c of cells) {
-    for (const e of parseModuleTolerant(c.source, { startLine: c.startLine, startOffset: c.startOffset }).errors) {
+    // The first error of each cell, as CPython reports it: later ones are often its echoes
+    // (an unclosed bracket makes every following line "invalid syntax").
+    const e = parseModuleTolerant(c.source, { startLine: c.startLine, startOffset: c.startOffset }).errors[0];
+    if (e) {
       const r = e.range;
       out.push({ message: `${e.errorType}: ${e.message}`, range: { line: r.line, col: r.col, endLine: r.endLine, endCol: r.endCol } });
     }

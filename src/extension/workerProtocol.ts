@@ -47,7 +47,7 @@ export type WorkerResponse =
       id: number;
       trace: Trace;
       cells: RanCell[];
-      /** Every syntax error in the cells (a cell stops at its first; this lists them all). */
+      /** The first syntax error of every cell, including cells after one that failed (which did not run). */
       syntaxErrors: SyntaxProblem[];
       millis: number;
     }

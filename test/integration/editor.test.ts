@@ -155,6 +155,12 @@ describe('editor', () => {
     // the cell's output beside it
     const outputs = (await api()).cellOutputs(cell.document.uri);
     assert.deepStrictEqual(outputs.map((o) => o.text), ['⇒ tensor([4., 6.])']);
+    // the command with the notebook active: its cells up to the selected one
+    const editor = await vscode.window.showNotebookDocument(nb);
+    editor.selection = new vscode.NotebookRange(cell.index, cell.index + 1);
+    const again = await vscode.commands.executeCommand<AutogradLensState>('autogradLens.trace');
+    assert.strictEqual(again?.trace?.passes, 1);
+    assert.match(again?.title ?? '', /^sample\.ipynb/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -207,14 +213,15 @@ describe('editor', () => {
   });
 
   describe('bad input gives a clear message and leaves the extension working', () => {
-    const cases: [string, string, RegExp, number][] = [
-      ['a syntax error', 'import torch\nx = torch.ones(3, requires_grad=True\ny = 2\n', /^SyntaxError: '\(' was never closed/, 1],
-      ['an unsupported construct', 'import torch\nasync def f():\n    pass\n', /^NotImplementedError: async function is not supported/, 1],
-      ['a 1e10-element tensor', 'import torch\nx = torch.ones(10**10)\n', /^MemoryError: a tensor of 1\.00e\+10 elements/, 1],
-      ['an infinite loop', 'import torch\nwhile True:\n    pass\n', /^TimeoutError: /, 1],
-      ['an unknown module', 'import torch\nimport os\n', /^ModuleNotFoundError: No module named 'os'/, 1],
+    // what, source, the error, where it starts [line, character] (0-based)
+    const cases: [string, string, RegExp, [number, number]][] = [
+      ['a syntax error', 'import torch\nx = torch.ones(3, requires_grad=True\ny = 2\n', /^SyntaxError: '\(' was never closed/, [1, 14]],
+      ['an unsupported construct', 'import torch\nasync def f():\n    pass\n', /^NotImplementedError: async function is not supported/, [1, 0]],
+      ['a 1e10-element tensor', 'import torch\nx = torch.ones(10**10)\n', /^MemoryError: a tensor of 1\.00e\+10 elements/, [1, 0]],
+      ['an infinite loop', 'import torch\nwhile True:\n    pass\n', /^TimeoutError: /, [1, 0]],
+      ['an unknown module', 'import torch\nimport os\n', /^ModuleNotFoundError: No module named 'os'/, [1, 0]],
     ];
-    for (const [what, source, error, line] of cases) {
+    for (const [what, source, error, [line, character]] of cases) {
       it(what, async function () {
         this.timeout(30_000);
         const editor = await openUntitled(source);
@@ -223,13 +230,25 @@ describe('editor', () => {
         assert.ok(Date.now() - started < 20_000, 'ends within the budget');
         assert.match(state?.trace?.error ?? '', error);
         const diags = ours(editor.document.uri);
-        assert.ok(diags.length >= 1, 'a diagnostic');
-        assert.strictEqual(diags[0].range.start.line, line);
+        assert.strictEqual(diags.length, 1, 'one diagnostic');
+        assert.deepStrictEqual([diags[0].range.start.line, diags[0].range.start.character], [line, character]);
         assert.match(diags[0].message, error);
         assert.ok(diags[0].message.split('\n')[1], 'with a hint');
         await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       });
     }
+
+    it('a syntax error in a cell after one that failed is reported too', async () => {
+      const editor = await openUntitled('import torch\n# %%\nx = torch.ones(3, requires_grad=True)\nx.backward()\n# %%\ny = (2\nprint(y)\n');
+      const state = await trace();
+      assert.match(state?.trace?.error ?? '', /^RuntimeError: grad can be implicitly created only for scalar outputs/);
+      const diags = ours(editor.document.uri).map((d) => [d.range.start.line, d.range.start.character, d.message.split('\n')[0]]);
+      assert.deepStrictEqual(diags, [
+        [3, 0, 'RuntimeError: grad can be implicitly created only for scalar outputs'],
+        [5, 4, "SyntaxError: '(' was never closed"],
+      ]);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    });
 
     it('a runaway kernel past the time budget is stopped by terminating the worker', async function () {
       this.timeout(60_000);
