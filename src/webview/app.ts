@@ -146,7 +146,7 @@ export class App {
       return b;
     };
     const title = h('div', { class: 'al-brand' }, h('span', { class: 'al-logo', attrs: { 'aria-hidden': 'true' }, text: '∇' }), h('span', { class: 'al-brand-name', text: 'Autograd Lens' }));
-    const titleText = h('span', { class: 'al-title', text: '' });
+    const titleText = h('span', { class: 'al-doc-title', text: '' });
     title.appendChild(titleText);
     const pass = h('select', { class: 'al-select', attrs: { 'aria-label': 'Backward pass' } });
     pass.addEventListener('change', () => this.setPosition({ pass: Number(pass.value), step: 0 }, true));
@@ -377,7 +377,14 @@ export class App {
     }
     const root = this.graph.tensorToDrawn.get(pass.root);
     if (root) ids.add(root);
-    if (ids.size) this.graphView.frame([...ids], false);
+    if (!ids.size) return;
+    if (this.graphView.frameScale([...ids]) >= 0.55) this.graphView.frame([...ids], false);
+    else {
+      // still too small to read: start readable, at the step (or the output backward starts from)
+      const at = this.view?.current?.node ?? this.view?.next?.node;
+      const focus = (at && this.graph.nodeToDrawn.get(at)) || root;
+      if (focus) this.graphView.centerOn(focus, 0.85);
+    }
   }
 
   private indexEdges(): void {

@@ -193,7 +193,7 @@ export class GraphView {
   setTransform(t: ViewTransform, animate = false): void {
     const target = zoomIdentity.translate(t.x, t.y).scale(t.k);
     cancelAnimationFrame(this.anim);
-    if (!animate || typeof requestAnimationFrame === 'undefined') {
+    if (!animate || typeof requestAnimationFrame === 'undefined' || reducedMotion()) {
       this.zoomBehavior.transform(this.sel, target);
       return;
     }
@@ -229,19 +229,44 @@ export class GraphView {
     return this.fitTransform().k;
   }
 
+  private framing(ids: string[]): ViewTransform | null {
+    if (!this.layout) return null;
+    const boxes = ids.map((id) => this.byId.get(id)).filter((i): i is number => i !== undefined).map((i) => this.layout!.nodes[i]);
+    if (!boxes.length) return null;
+    const { width, height } = this.size();
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (const b of boxes) {
+      x0 = Math.min(x0, b.x);
+      y0 = Math.min(y0, b.y - 12);
+      x1 = Math.max(x1, b.x + b.w);
+      y1 = Math.max(y1, b.y + b.h + CUT_LEN);
+    }
+    const pad = 48;
+    const k = Math.max(0.02, Math.min(1.25, (width - 2 * pad) / Math.max(1, x1 - x0), (height - 2 * pad) / Math.max(1, y1 - y0)));
+    return { k, x: width / 2 - ((x0 + x1) / 2) * k, y: height / 2 - ((y0 + y1) / 2) * k };
+  }
+
+  /** The scale at which these nodes would fill the view. */
+  frameScale(ids: string[]): number {
+    return this.framing(ids)?.k ?? 1;
+  }
+
   /** Zooms to show exactly these nodes (at most 1.25×). */
   frame(ids: string[], animate = true): void {
-    if (!this.layout) return;
-    const boxes = ids.map((id) => this.byId.get(id)).filter((i): i is number => i !== undefined).map((i) => this.layout!.nodes[i]);
-    if (!boxes.length) return;
+    const t = this.framing(ids);
+    if (t) this.setTransform(t, animate);
+  }
+
+  /** Centres one node at scale k. */
+  centerOn(id: string, k: number, animate = false): void {
+    const i = this.byId.get(id);
+    if (i === undefined || !this.layout) return;
+    const b = this.layout.nodes[i];
     const { width, height } = this.size();
-    const x0 = Math.min(...boxes.map((b) => b.x));
-    const y0 = Math.min(...boxes.map((b) => b.y)) - 12;
-    const x1 = Math.max(...boxes.map((b) => b.x + b.w));
-    const y1 = Math.max(...boxes.map((b) => b.y + b.h)) + CUT_LEN;
-    const pad = 48;
-    const k = Math.max(0.1, Math.min(1.25, (width - 2 * pad) / Math.max(1, x1 - x0), (height - 2 * pad) / Math.max(1, y1 - y0)));
-    this.setTransform({ k, x: width / 2 - ((x0 + x1) / 2) * k, y: height / 2 - ((y0 + y1) / 2) * k }, animate);
+    this.setTransform({ k, x: width / 2 - (b.x + b.w / 2) * k, y: height / 2 - (b.y + b.h / 2) * k }, animate);
   }
 
   /** Brings nodes into view: pans (keeping the zoom) when they are off screen. */
@@ -524,6 +549,10 @@ export class GraphView {
       ctx.strokeRect(n.x, n.y, n.w, n.h);
     }
   }
+}
+
+function reducedMotion(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
 function inside(p: { x: number; y: number }, x0: number, y0: number, x1: number, y1: number): boolean {
