@@ -234,6 +234,19 @@ describe('kernels', () => {
         for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `${dtype} element ${i}: ${got[i]}, expected ${want[i]}`);
       }
     });
+    it('products too large to pack take the row loop, with the same results', () => {
+      const k = (1 << 22) + 3; // A and B together just over the packing limit
+      for (const dtype of ['float32'] as DType[]) {
+        const a = dtype === 'float32' ? new Float32Array(k) : new Float64Array(k);
+        const b = dtype === 'float32' ? new Float32Array(k) : new Float64Array(k);
+        for (let i = 0; i < k; i++) {
+          a[i] = ((i * 7919) % 1000) / 997 - 0.5;
+          b[i] = ((i * 104729) % 1000) / 991 - 0.5;
+        }
+        const got = Array.from(gemm(a, b, 1, k, 1, dtype) as ArrayLike<number>);
+        assert.deepStrictEqual(got, reference(a, b, 1, k, 1, dtype === 'float32'));
+      }
+    });
     it('reads strided-free subarrays (bmm passes views into a larger buffer)', () => {
       const big = make([2 * 6 * 5], 'float32').values() as Float32Array;
       const a = big.subarray(30, 60);

@@ -487,6 +487,12 @@ export function matmulKernel(a: ArrayLike<number>, b: ArrayLike<number>, m: numb
   if (m === 0 || n === 0 || k === 0) return out;
   const f32 = dtype === 'float32';
   const kn = k * n;
+  // the packed copies cost 8 bytes an element of A and B: past 64 MB, the row-by-row loop
+  // (same results, no copies) keeps the memory a huge product needs to its output
+  if (m * k + kn > PACKED_MATMUL_MAX) {
+    matmulSkippingZeros(a, b, m, k, n, f32, out);
+    return out;
+  }
   for (let i = 0; i < kn; i++) {
     if (!Number.isFinite(b[i])) {
       matmulSkippingZeros(a, b, m, k, n, f32, out);
@@ -500,16 +506,16 @@ export function matmulKernel(a: ArrayLike<number>, b: ArrayLike<number>, m: numb
     const row = p * n;
     for (let j = 0, q = p; j < n; j++, q += k) BT[q] = b[row + j];
   }
-  const C = new Float64Array(m * n);
-  if (f32) matmulTiles32(A, BT, C, m, k, n);
-  else matmulTiles64(A, BT, C, m, k, n);
-  if (out instanceof Float64Array) out.set(C);
-  else for (let i = 0; i < C.length; i++) out[i] = C[i];
+  if (f32) matmulTiles32(A, BT, out, m, k, n);
+  else matmulTiles64(A, BT, out, m, k, n);
   return out;
 }
 
-/** The float32 tiles: C = A · BTᵀ, BT being B transposed (n×k). */
-function matmulTiles32(A: Float64Array, BT: Float64Array, C: Float64Array, m: number, k: number, n: number): void {
+/** Elements of A and B together (8 bytes each when packed) above which no packed copies are made. */
+const PACKED_MATMUL_MAX = 1 << 23;
+
+/** The float32 tiles: C = A · BTᵀ, BT being B transposed (n×k); C is the output (its store rounds nothing: every sum is a float32 already). */
+function matmulTiles32(A: Float64Array, BT: Float64Array, C: Storage, m: number, k: number, n: number): void {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
@@ -574,7 +580,7 @@ function dot32(A: Float64Array, pa: number, BT: Float64Array, pb: number, k: num
 }
 
 /** The same in double (float64 and integer dtypes). */
-function matmulTiles64(A: Float64Array, BT: Float64Array, C: Float64Array, m: number, k: number, n: number): void {
+function matmulTiles64(A: Float64Array, BT: Float64Array, C: Storage, m: number, k: number, n: number): void {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let i = 0; i < m4; i += 4) {
