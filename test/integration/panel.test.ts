@@ -6,6 +6,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { AutogradLensApi, AutogradLensState } from '../../src/extension/extension';
 import type { Trace } from '../../src/trace/trace';
+import { localResourceRoots, panelHtml } from '../../src/extension/webviewHtml';
 
 const EXTENSION_ID = 'autograd-lens.autograd-lens';
 
@@ -208,6 +209,28 @@ describe('graph panel', () => {
     const json = await exportTo<Trace>('json', 'graph.json');
     assert.strictEqual(json.version, 1);
     assert.strictEqual(json.passes.length, 8);
+  });
+
+  it('serves the page under a strict CSP: only its nonce\'d script, resources from dist and media', () => {
+    const ext = vscode.Uri.file('/ext');
+    const webview = {
+      cspSource: 'https://res.example',
+      asWebviewUri: (u: vscode.Uri) => vscode.Uri.parse(`https://res.example${u.path}`),
+    } as unknown as vscode.Webview;
+    const html = panelHtml(webview, { script: vscode.Uri.file('/ext/dist/webview.js'), worker: vscode.Uri.file('/ext/dist/layoutWorker.js'), styles: [vscode.Uri.file('/ext/media/webview.css')] }, 'N0nce');
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '';
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(' ')]));
+    assert.strictEqual(directives.get('default-src'), "'none'");
+    assert.strictEqual(directives.get('script-src'), "'nonce-N0nce'");
+    assert.strictEqual(directives.get('style-src'), "https://res.example 'nonce-N0nce'");
+    assert.match(directives.get('worker-src') ?? '', /^https:\/\/res\.example blob:$/);
+    assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline|\*/);
+    // one script, by nonce, with the layout worker's URI; no inline code
+    assert.deepStrictEqual([...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]), [
+      '<script nonce="N0nce" src="https://res.example/ext/dist/webview.js" data-worker="https://res.example/ext/dist/layoutWorker.js">',
+    ]);
+    assert.match(html, /<script[^>]*><\/script>/);
+    assert.deepStrictEqual(localResourceRoots(ext).map((u) => u.path), ['/ext/dist', '/ext/media']);
   });
 
   it('runs no script from a hostile snippet: names and strings stay text', async () => {
