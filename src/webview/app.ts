@@ -79,6 +79,8 @@ export class App {
   private hits: SearchHit[] = [];
   private hitIndex = -1;
   private lineHits = new Set<string>();
+  /** The editor line the host asked to highlight (kept so a relayout can highlight it again). */
+  private highlightedLine: number | null = null;
   private receivedAt = 0;
   private renderedOnce = false;
   private layoutSeq = 0;
@@ -340,6 +342,7 @@ export class App {
         this.graph = graph;
         this.layout = layout;
         this.indexEdges();
+        this.lineHits = this.lineHitsFor(this.highlightedLine);
         this.showEmpty(graph.nodes.length === 0);
         this.el.legendGroup.hidden = !graph.nodes.some((n) => n.kind === 'group');
         this.graphView.setGraph(graph, layout, keep);
@@ -602,21 +605,27 @@ export class App {
   }
 
   private highlightLine(line: number | null): void {
-    const t = this.trace;
-    const g = this.graph;
-    this.lineHits = new Set();
-    if (t && g && line !== null) {
-      for (const n of t.nodes) if (n.range && n.range.line <= line && line <= n.range.endLine) {
-        const d = g.nodeToDrawn.get(n.id);
-        if (d) this.lineHits.add(d);
-      }
-      for (const x of t.tensors) if (x.range && x.range.line <= line && line <= x.range.endLine) {
-        const d = g.tensorToDrawn.get(x.id);
-        if (d) this.lineHits.add(d);
-      }
-    }
+    this.highlightedLine = line;
+    this.lineHits = this.lineHitsFor(line);
     this.applyMarks();
     if (this.lineHits.size) this.graphView.reveal([...this.lineHits]);
+  }
+
+  /** The drawn nodes a source line made (its grad_fn nodes and tensors; groups holding them). */
+  private lineHitsFor(line: number | null): Set<string> {
+    const hits = new Set<string>();
+    const t = this.trace;
+    const g = this.graph;
+    if (!t || !g || line === null) return hits;
+    for (const n of t.nodes) if (n.range && n.range.line <= line && line <= n.range.endLine) {
+      const d = g.nodeToDrawn.get(n.id);
+      if (d) hits.add(d);
+    }
+    for (const x of t.tensors) if (x.range && x.range.line <= line && line <= x.range.endLine) {
+      const d = g.tensorToDrawn.get(x.id);
+      if (d) hits.add(d);
+    }
+    return hits;
   }
 
   /** Selects the best match for a tensor or node name (the standalone page's #select=). */
