@@ -74,6 +74,9 @@ function workloads(): Workload[] {
   }
   w.push({ name: 'sum/1e6', ours: () => ours.reduction('sum', 1e6), tfjs: () => tfjs.reduction('sum', 1e6), plan: 'light', goal: { ratio: 0.8 } });
   w.push({ name: 'mean/1e6', ours: () => ours.reduction('mean', 1e6), tfjs: () => tfjs.reduction('mean', 1e6), plan: 'light', goal: { ratio: 0.1 } });
+  for (const op of ['sum', 'mean'] as const) {
+    w.push({ name: `${op}/1e6/kernel`, ours: () => ours.reductionKernel(op, 1e6), tfjs: () => tfjs.reduction(op, 1e6), plan: 'light' });
+  }
   const mmGoal: Record<number, number> = { 256: 0.4, 512: 0.5 };
   for (const n of [64, 256, 512]) {
     w.push({ name: `matmul/${n}`, ours: () => ours.matmul(n), tfjs: () => tfjs.matmul(n), inner: n === 64 ? 20 : 1, plan: n === 512 ? 'heavy' : 'medium', goal: mmGoal[n] ? { ratio: mmGoal[n] } : undefined });

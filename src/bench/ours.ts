@@ -4,6 +4,7 @@
  * TorchRuntime.backward does). Each factory prepares inputs and returns the timed run.
  */
 import { backwardSteps, BackwardEvent, noGrad, ops, Tensor } from '../core';
+import { sumFloat32Cascade } from '../core/ops/kernels';
 import { splitCells } from '../frontends/python/cells';
 import { runCells } from '../frontends/python/runner';
 import { traceOfRun } from '../frontends/python/trace';
@@ -76,6 +77,15 @@ export function reduction(op: 'sum' | 'mean', n: number): Run {
   const a = tensor([n], 4);
   const f = ops[op];
   return () => void f(a);
+}
+
+/**
+ * sum / mean of a float32 tensor through kernels.ts sumFloat32Cascade (bit-identical to
+ * cascadeSum.ts torchSum, which ops.sum calls today): what they cost once torchSum delegates.
+ */
+export function reductionKernel(op: 'sum' | 'mean', n: number): Run {
+  const v = randomValues(n, 4);
+  return op === 'sum' ? () => void sumFloat32Cascade(v, 0, n) : () => void Math.fround(sumFloat32Cascade(v, 0, n) / n);
 }
 
 export function matmul(n: number): Run {

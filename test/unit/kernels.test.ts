@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { Tensor } from '../../src/core';
-import { binaryMap, expFloat32Array, unaryMap } from '../../src/core/ops/kernels';
+import { binaryMap, expFloat32Array, sumFloat32Cascade, unaryMap } from '../../src/core/ops/kernels';
+import { torchSum } from '../../src/core/ops/cascadeSum';
 import { gemm } from '../../src/core/ops/linalg';
 import type { DType } from '../../src/core/dtype';
 
@@ -169,6 +170,33 @@ describe('kernels', () => {
     it('unaryMap(·, float32, Math.exp) takes the same values', () => {
       const a = make([100_000], 'float32');
       sameBits(unaryMap(a, 'float32', Math.exp), unaryMap(a, 'float32', (x) => Math.exp(x)), 'exp 1e5');
+    });
+  });
+
+  describe('float32 cascade sum', () => {
+    it('equals cascadeSum.ts torchSum for every length 8..600 and at offsets', () => {
+      const v = Float32Array.from(values(5000, 'float32').map((x) => (Number.isFinite(x) ? x : 1.5)));
+      for (let n = 8; n <= 600; n++) {
+        for (const start of [0, 3]) {
+          const want = torchSum(v, start, n, 'float32');
+          const got = sumFloat32Cascade(v, start, n);
+          if (!Object.is(got, want)) assert.fail(`n=${n} start=${start}: ${got}, expected ${want}`);
+        }
+      }
+    });
+    it('equals it across cascade levels (lengths up to 3,000,000) and with special values', () => {
+      const big = new Float32Array(3_000_000);
+      for (let i = 0; i < big.length; i++) big[i] = (rand() - 0.3) * Math.pow(2, rand() * 20 - 10);
+      for (const n of [1023, 1024, 4096 * 8 + 5, 65536 * 4, 131071 * 8, 1_000_000, 2_999_999]) {
+        assert.ok(Object.is(sumFloat32Cascade(big, 1, n), torchSum(big, 1, n, 'float32')), `n=${n}`);
+      }
+      const special = Float32Array.from(values(777, 'float32'));
+      special[100] = Infinity;
+      assert.ok(Object.is(sumFloat32Cascade(special, 0, 777), torchSum(special, 0, 777, 'float32')), 'inf');
+      special[200] = NaN;
+      assert.ok(Object.is(sumFloat32Cascade(special, 0, 777), torchSum(special, 0, 777, 'float32')), 'nan');
+      const zeros = new Float32Array(64).fill(-0);
+      assert.ok(Object.is(sumFloat32Cascade(zeros, 0, 64), torchSum(zeros, 0, 64, 'float32')), '-0');
     });
   });
 
