@@ -332,7 +332,12 @@ export class Interpreter {
 
   importModule(name: string): PyValue {
     const mod = this.modules.get(name);
-    if (!mod) throw new PyError('ModuleNotFoundError', `No module named '${name}' (Autograd Lens runs torch, numpy and math only)`);
+    if (!mod) {
+      throw new PyError(
+        'NotImplementedError',
+        `import of module '${name}' is not supported: Autograd Lens runs torch, torch.nn, torch.optim, numpy and math`,
+      );
+    }
     return mod;
   }
   readonly modules = new Map<string, PyValue>();
