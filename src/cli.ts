@@ -1,13 +1,16 @@
 import * as fs from 'fs';
+import * as path from 'path';
+import { renderStandaloneHtml } from './webview/standalone';
 import { cellsFromIpynb, splitCells } from './frontends/python/cells';
 import { runCells } from './frontends/python/runner';
 import { traceOfRun } from './frontends/python/trace';
 
-const USAGE = `usage: autograd-lens run FILE [--json] [--trace OUT.json]
+const USAGE = `usage: autograd-lens run FILE [--json] [--trace OUT.json] [--html OUT.html]
 
   FILE             a .py file with "# %%" cells, or a Jupyter .ipynb notebook
   --json           print {"cells":[{"stdout":…,"warnings":[…],"error":…}]} instead of Jupyter-style output
   --trace OUT.json write the run's trace (tensors, grad_fn graph, backward steps; docs/trace-format.md)
+  --html OUT.html  write one self-contained page with the graph, the backward stepper and the inspector
 `;
 
 function fail(msg: string): never {
@@ -25,12 +28,16 @@ function main(argv: string[]): void {
   let file: string | undefined;
   let json = false;
   let traceOut: string | undefined;
+  let htmlOut: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--json') json = true;
     else if (a === '--trace') {
       traceOut = rest[++i];
       if (!traceOut) fail('--trace needs a file name');
+    } else if (a === '--html') {
+      htmlOut = rest[++i];
+      if (!htmlOut) fail('--html needs a file name');
     }
     else if (a.startsWith('-')) fail(`unknown option '${a}'\n${USAGE}`);
     else if (file) fail('only one FILE can be run at a time');
@@ -45,11 +52,24 @@ function main(argv: string[]): void {
   }
   const cells = file.endsWith('.ipynb') ? cellsFromIpynb(text) : splitCells(text);
   const result = runCells(cells);
-  if (traceOut) {
-    try {
-      fs.writeFileSync(traceOut, JSON.stringify(traceOfRun(cells, result)));
-    } catch (e) {
-      fail(`cannot write ${traceOut}: ${(e as Error).message}`);
+  if (traceOut || htmlOut) {
+    const trace = traceOfRun(cells, result);
+    const write = (out: string, content: () => string) => {
+      try {
+        fs.writeFileSync(out, content());
+      } catch (e) {
+        fail(`cannot write ${out}: ${(e as Error).message}`);
+      }
+    };
+    if (traceOut) write(traceOut, () => JSON.stringify(trace));
+    if (htmlOut) {
+      const page = () => {
+        // the page's script and styles ship next to the CLI bundle (dist/) and in media/
+        const js = fs.readFileSync(path.join(__dirname, 'webview.js'), 'utf8');
+        const css = fs.readFileSync(path.join(__dirname, '..', 'media', 'webview.css'), 'utf8');
+        return renderStandaloneHtml(trace, js, css, { title: `Autograd Lens: ${path.basename(file)}` });
+      };
+      write(htmlOut, page);
     }
   }
   if (json) {

@@ -28,7 +28,14 @@ export function namedTensors(result: RunResult): [string, Tensor][] {
     }
   };
   for (const [k, v] of result.interpreter.globals.vars) if (!k.startsWith('_')) walk(k, v, 0);
-  return out;
+  // a module's parameters are reachable both as registered parameters and as attributes
+  const seenNames = new Set<string>();
+  return out.filter(([n, t]) => {
+    const key = `${n}\u0000${t.id}`;
+    if (seenNames.has(key)) return false;
+    seenNames.add(key);
+    return true;
+  });
 }
 
 export function traceCells(cells: Cell[], results: CellResult[]): TraceCell[] {
