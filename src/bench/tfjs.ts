@@ -11,6 +11,8 @@ import { randomValues } from './ours';
 import type { Run } from './timing';
 
 export async function initTfjs(): Promise<string> {
+  // production mode: tfjs's correctness checks off (its fastest setting), and no console banner
+  tf.enableProdMode();
   await tf.setBackend('cpu');
   await tf.ready();
   return `tfjs-core ${tf.version_core}, tfjs-backend-cpu ${version_cpu} (${tf.getBackend()})`;
