@@ -11,6 +11,7 @@ const USAGE = `usage: autograd-lens run FILE [--json] [--trace OUT.json] [--html
   --json           print {"cells":[{"stdout":…,"warnings":[…],"error":…}]} instead of Jupyter-style output
   --trace OUT.json write the run's trace (tensors, grad_fn graph, backward steps; docs/trace-format.md)
   --html OUT.html  write one self-contained page with the graph, the backward stepper and the inspector
+  --torch2         follow PyTorch 2.x where it differs from 1.13 (zero_grad() sets .grad to None)
 `;
 
 function fail(msg: string): never {
@@ -29,9 +30,11 @@ function main(argv: string[]): void {
   let json = false;
   let traceOut: string | undefined;
   let htmlOut: string | undefined;
+  let torch2 = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--json') json = true;
+    else if (a === '--torch2') torch2 = true;
     else if (a === '--trace') {
       traceOut = rest[++i];
       if (!traceOut) fail('--trace needs a file name');
@@ -51,7 +54,7 @@ function main(argv: string[]): void {
     fail(`cannot read ${file}: ${(e as Error).message}`);
   }
   const cells = file.endsWith('.ipynb') ? cellsFromIpynb(text) : splitCells(text);
-  const result = runCells(cells);
+  const result = runCells(cells, { zeroGradSetsNone: torch2 });
   if (traceOut || htmlOut) {
     const trace = traceOfRun(cells, result);
     const write = (out: string, content: () => string) => {

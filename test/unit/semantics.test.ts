@@ -104,3 +104,17 @@ print(X, type(l), X.shape)`);
     );
   });
 });
+
+describe('PyTorch 1.13 vs 2.x', () => {
+  const src = `import torch
+w = torch.tensor([1.0], requires_grad=True)
+opt = torch.optim.SGD([w], lr=0.1)
+(w * 2).sum().backward()
+opt.zero_grad()
+print(w.grad)`;
+  it('zero_grad() zeroes .grad by default, as 1.13 does, and sets it to None with the 2.x setting', () => {
+    assert.strictEqual(run(src), 'tensor([0.])\n');
+    const res = runCells(splitCells(src), { zeroGradSetsNone: true }).cells;
+    assert.strictEqual(res[0].stdout, 'None\n');
+  });
+});

@@ -23,6 +23,8 @@ export interface RunOptions {
   maxElements?: number;
   /** Record backward events for the stepper (on by default). */
   record?: boolean;
+  /** Follow PyTorch 2.x where it differs from 1.13: zero_grad() sets .grad to None. */
+  zeroGradSetsNone?: boolean;
 }
 
 export interface RunResult {
@@ -38,6 +40,7 @@ export function createSession(opts: RunOptions = {}): { ip: Interpreter; rt: Tor
   installBuiltins(ip, (s) => out.push(s));
   const rt = new TorchRuntime(ip);
   rt.recordEvents = opts.record !== false;
+  rt.zeroGradSetsNone = opts.zeroGradSetsNone === true;
   ip.host = rt;
   installTorch(ip, rt);
   // engine state is global: start every run from PyTorch's defaults

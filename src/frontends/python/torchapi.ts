@@ -68,6 +68,8 @@ export class TorchRuntime implements HostOps {
   /** Every tensor the snippet created that is still reachable from the trace. */
   readonly dtypeObjs = new Map<DType, PyDType>();
   recordEvents = true;
+  /** zero_grad()'s default: False in PyTorch 1.13 (grads become zeros), True from 2.0 (grads become None). */
+  zeroGradSetsNone = false;
   private methods = new Map<string, Method>();
 
   constructor(readonly ip: Interpreter) {

@@ -372,7 +372,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     return new PyList(out);
   });
   native(Module, 'zero_grad', (self, a) => {
-    const toNone = a.bool(0, 'set_to_none', false);
+    const toNone = a.bool(0, 'set_to_none', rt.zeroGradSetsNone);
     for (const [, p] of namedParams(self)) zeroGrad(p, toNone);
     return null;
   });
@@ -558,7 +558,7 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     Optimizer.dict.set(name, new PyBuiltin(name, (args, kw) => fn(args[0] as PyInstance, new Args(name, args.slice(1), kw))));
   const st = (self: PyInstance) => self.native as OptimState;
   native('zero_grad', (self, a) => {
-    const toNone = a.bool(0, 'set_to_none', false);
+    const toNone = a.bool(0, 'set_to_none', rt.zeroGradSetsNone);
     for (const g of st(self).groups) for (const p of (g.get('params') as PyList).items) zeroGrad(p as Tensor, toNone);
     return null;
   });
