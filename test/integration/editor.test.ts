@@ -194,6 +194,24 @@ describe('editor', () => {
     assert.strictEqual(await hoverText(uri, new vscode.Position(lineOf('for epoch in range(3):'), 0)), '');
   });
 
+  it('hover on a parameter and its .grad (model.weight, model.weight.grad)', async () => {
+    const editor = await openUntitled(
+      'import torch\nimport torch.nn as nn\ntorch.manual_seed(0)\nmodel = nn.Linear(2, 1)\nloss = model(torch.ones(1, 2)).sum()\nloss.backward()\nmodel.weight.grad\n',
+    );
+    await trace();
+    const uri = editor.document.uri;
+    const line = 6; // model.weight.grad
+    const weight = await hoverText(uri, new vscode.Position(line, 'model.w'.length));
+    assert.match(weight, /\*\*`model\.weight`\*\*/);
+    assert.match(weight, /Parameter containing:|requires_grad=True/);
+    assert.match(weight, /`is_leaf`: `True`/);
+    assert.match(weight, /`shape`: `torch\.Size\(\[1, 2\]\)`/);
+    const grad = await hoverText(uri, new vscode.Position(line, 'model.weight.g'.length));
+    assert.match(grad, /\*\*`model\.weight\.grad`\*\*/);
+    assert.match(grad, /tensor\(\[\[1\., 1\.\]\]\)/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('reports a snippet\'s error as a diagnostic at its exact range, with PyTorch\'s message and a hint', async () => {
     const editor = await open('errors.py', 5);
     const state = await trace();
