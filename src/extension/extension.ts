@@ -176,7 +176,8 @@ export function activate(context: vscode.ExtensionContext): AutogradLensApi {
       snippet = snippetFor(editor.document, editor.selection);
     } else if (vscode.window.activeNotebookEditor) {
       const nb = vscode.window.activeNotebookEditor;
-      snippet = notebookSnippet(nb.notebook, Math.max(0, nb.selection.end - 1));
+      // the selected cell (a range's end is exclusive; an empty range is a position)
+      snippet = notebookSnippet(nb.notebook, Math.max(nb.selection.start, nb.selection.end - 1));
     } else {
       void vscode.window.showInformationMessage('Autograd Lens: open a Python file or notebook and select some PyTorch code to trace.');
       return undefined;

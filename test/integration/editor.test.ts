@@ -237,7 +237,7 @@ describe('editor', () => {
       ['an unsupported construct', 'import torch\nasync def f():\n    pass\n', /^NotImplementedError: async function is not supported/, [1, 0]],
       ['a 1e10-element tensor', 'import torch\nx = torch.ones(10**10)\n', /^MemoryError: a tensor of 1\.00e\+10 elements/, [1, 0]],
       ['an infinite loop', 'import torch\nwhile True:\n    pass\n', /^TimeoutError: /, [1, 0]],
-      ['an unknown module', 'import torch\nimport os\n', /^ModuleNotFoundError: No module named 'os'/, [1, 0]],
+      ['a module the engine does not have', 'import torch\nimport os\n', /^(ModuleNotFoundError|NotImplementedError): .*'os'/, [1, 0]],
     ];
     for (const [what, source, error, [line, character]] of cases) {
       it(what, async function () {
