@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { RunBudget, WorkerRequest, WorkerResponse } from './workerProtocol';
+import type { RunSettings, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export type RunResult = Extract<WorkerResponse, { type: 'result' }>;
 export type RunInput = Extract<WorkerRequest, { type: 'run' }>['input'];
@@ -21,7 +21,7 @@ export class RunAborted extends Error {
   }
 }
 
-export interface Limits extends RunBudget {
+export interface Limits extends RunSettings {
   /** Growth of the extension host's resident memory that stops the run. */
   memoryMb: number;
 }
@@ -74,8 +74,8 @@ export class InterpreterClient {
           }
         }, 50),
       );
-      const { memoryMb: _memoryMb, ...budget } = limits;
-      worker.postMessage({ type: 'run', id, input, budget } satisfies WorkerRequest);
+      const { memoryMb: _memoryMb, ...settings } = limits;
+      worker.postMessage({ type: 'run', id, input, settings } satisfies WorkerRequest);
     });
   }
 

@@ -16,6 +16,7 @@ export const settings = {
       maxSteps: Math.round(num('maxSteps', 5_000_000, 1000)),
       maxElements: Math.round(num('maxTensorElements', 50_000_000, 1)),
       memoryMb: num('memoryLimitMb', 1024, 64),
+      zeroGradSetsNone: c.get<boolean>('zeroGradSetsToNone', false) === true,
     };
   },
 };

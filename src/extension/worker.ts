@@ -41,7 +41,7 @@ function handle(req: WorkerRequest): WorkerResponse {
   const started = performance.now();
   try {
     const cells = cellsOf(req.input);
-    const result = runCells(cells, { ...req.budget, record: true });
+    const result = runCells(cells, { ...req.settings, record: true });
     const trace = traceOfRun(cells, result);
     return {
       type: 'result',
@@ -59,7 +59,7 @@ function handle(req: WorkerRequest): WorkerResponse {
 /** Runs a small snippet once at start, so the first real trace finds the engine's code already compiled. */
 function warmUp(): void {
   const source = 'import torch\nx = torch.ones(3, requires_grad=True)\ny = (x * x + 2).mean()\ny.backward()\nprint(x.grad)\n';
-  handle({ type: 'run', id: 0, input: { kind: 'percentFile', text: source, upToLine: 99 }, budget: { maxSteps: 100_000, maxMillis: 2_000, maxElements: 1_000 } });
+  handle({ type: 'run', id: 0, input: { kind: 'percentFile', text: source, upToLine: 99 }, settings: { maxSteps: 100_000, maxMillis: 2_000, maxElements: 1_000, zeroGradSetsNone: false } });
 }
 
 const port = parentPort;

@@ -13,10 +13,13 @@ export interface SnippetCell {
   startOffset: number;
 }
 
-export interface RunBudget {
+/** How a snippet runs: its budget, and which PyTorch behaviour to follow where 1.13 and 2.x differ. */
+export interface RunSettings {
   maxSteps: number;
   maxMillis: number;
   maxElements: number;
+  /** PyTorch 2.x: zero_grad() sets .grad to None (1.13, the default, zeroes it). */
+  zeroGradSetsNone: boolean;
 }
 
 export type WorkerRequest =
@@ -25,7 +28,7 @@ export type WorkerRequest =
       id: number;
       /** Either cells ready to run, or a `# %%` file to split, keeping the cells that start at or before `upToLine` (1-based). */
       input: { kind: 'cells'; cells: SnippetCell[] } | { kind: 'percentFile'; text: string; upToLine: number };
-      budget: RunBudget;
+      settings: RunSettings;
     };
 
 /** A cell as it ran: where it is, so outputs and errors can be placed in the editor. */

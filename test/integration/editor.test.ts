@@ -230,6 +230,23 @@ describe('editor', () => {
     assert.ok(outputs.some((o) => o.text.includes('RuntimeError: grad can be implicitly created')));
   });
 
+  it('follows PyTorch 2.x\'s zero_grad() when autogradLens.zeroGradSetsToNone is on', async () => {
+    const editor = await openUntitled(
+      'import torch\nw = torch.ones(2, requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\n(w * 3).sum().backward()\nopt.zero_grad()\nprint(w.grad)\n',
+    );
+    const cfg = () => vscode.workspace.getConfiguration('autogradLens');
+    await trace();
+    assert.deepStrictEqual((await api()).cellOutputs(editor.document.uri).map((o) => o.text), ['⇒ tensor([0., 0.])'], 'PyTorch 1.13 by default');
+    await cfg().update('zeroGradSetsToNone', true, vscode.ConfigurationTarget.Global);
+    try {
+      await trace();
+      assert.deepStrictEqual((await api()).cellOutputs(editor.document.uri).map((o) => o.text), ['⇒ None']);
+    } finally {
+      await cfg().update('zeroGradSetsToNone', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   describe('bad input gives a clear message and leaves the extension working', () => {
     // what, source, the error, where it starts [line, character] (0-based)
     const cases: [string, string, RegExp, [number, number]][] = [
