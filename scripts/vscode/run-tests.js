@@ -194,6 +194,8 @@ async function launchVSCode(opts = {}) {
   );
   // A copy, so tests may edit and save files without touching the checkout.
   fs.cpSync(WORKSPACE_SOURCE, dirs.workspace, { recursive: true });
+  // the tests trace the project's own example, not a copy of it
+  fs.copyFileSync(path.join(ROOT, 'examples', 'autograd_tutorial.py'), path.join(dirs.workspace, 'autograd_tutorial.py'));
 
   const session = {
     tmp,
