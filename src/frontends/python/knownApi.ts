@@ -34,9 +34,9 @@ tril tril_indices triu triu_indices unique unique_consecutive unravel_index vand
 cuda backends jit utils distributions fx onnx quantization sparse testing hub compile`;
 
 const NN = `AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d BatchNorm1d BatchNorm2d Bilinear CELU ConstantPad1d
-Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity CTCLoss Dropout Dropout2d ELU Embedding EmbeddingBag
+Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity CTCLoss Dropout2d ELU Embedding EmbeddingBag
 Fold GELU GRU GRUCell GaussianNLLLoss GroupNorm Hardsigmoid Hardswish Hardtanh HingeEmbeddingLoss HuberLoss InstanceNorm1d KLDivLoss LSTM
-LSTMCell LayerNorm LocalResponseNorm LogSigmoid MarginRankingLoss MaxPool1d MaxPool2d Mish ModuleDict ModuleList MultiLabelMarginLoss
+LSTMCell LayerNorm LocalResponseNorm LogSigmoid MarginRankingLoss MaxPool1d MaxPool2d Mish ModuleDict MultiLabelMarginLoss
 MultiheadAttention PReLU ParameterDict ParameterList PixelShuffle PoissonNLLLoss RNN RNNCell RReLU ReLU6 ReflectionPad2d ReplicationPad2d
 SELU SiLU SmoothL1Loss SoftMarginLoss Softmax2d Softmin Softplus Softshrink Softsign Tanhshrink Threshold Transformer TransformerEncoder
 TransformerEncoderLayer TripletMarginLoss Unflatten Unfold Upsample ZeroPad2d utils`;

@@ -266,6 +266,7 @@ const NN_MODULES: Record<string, string> = {
   Softmax: 'torch.nn.modules.activation', LogSoftmax: 'torch.nn.modules.activation', Flatten: 'torch.nn.modules.flatten',
   MSELoss: 'torch.nn.modules.loss', L1Loss: 'torch.nn.modules.loss', BCELoss: 'torch.nn.modules.loss',
   CrossEntropyLoss: 'torch.nn.modules.loss', NLLLoss: 'torch.nn.modules.loss', Sequential: 'torch.nn.modules.container',
+  ModuleList: 'torch.nn.modules.container', Dropout: 'torch.nn.modules.dropout', BCEWithLogitsLoss: 'torch.nn.modules.loss',
 };
 
 function wrapTensorCheck(name: string, f: Fn): Fn {
@@ -376,12 +377,17 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     for (const [, p] of namedParams(self)) zeroGrad(p, toNone);
     return null;
   });
+  const setTraining = (m: PyInstance, mode: boolean): void => {
+    const st = moduleState(m);
+    st.training = mode;
+    for (const c of st.modules.values()) setTraining(c, mode);
+  };
   native(Module, 'train', (self, a) => {
-    moduleState(self).training = a.bool(0, 'mode', true);
+    setTraining(self, a.bool(0, 'mode', true));
     return self;
   });
   native(Module, 'eval', (self) => {
-    moduleState(self).training = false;
+    setTraining(self, false);
     return self;
   });
   native(Module, 'state_dict', (self) => {
@@ -514,6 +520,40 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   });
   native(Sequential, '__len__', (self) => BigInt(moduleState(self).modules.size));
   native(Sequential, '__iter__', (self) => new PyList([...moduleState(self).modules.values()]));
+
+  // ModuleList: an indexable list of registered submodules, without a forward of its own
+  const ModuleList = builtinModule(
+    'ModuleList',
+    (self, a) => [...ip.iterate(a.get(0, 'modules', new PyList([])))].forEach((m, i) => ip.setattr(self, String(i), m)),
+    () => {
+      throw new PyError('NotImplementedError', 'Module [ModuleList] is missing the required "forward" function');
+    },
+  );
+  native(ModuleList, '__getitem__', (self, a) => {
+    const mods = [...moduleState(self).modules.values()];
+    return mods[ip.normIndex(a.get(0, 'idx'), mods.length)];
+  });
+  native(ModuleList, '__len__', (self) => BigInt(moduleState(self).modules.size));
+  native(ModuleList, '__iter__', (self) => new PyList([...moduleState(self).modules.values()]));
+  native(ModuleList, 'append', (self, a) => {
+    ip.setattr(self, String(moduleState(self).modules.size), a.get(0, 'module'));
+    return self;
+  });
+
+  // Dropout: identity in eval mode or with p=0; random masks in training mode are not reproduced yet
+  builtinModule(
+    'Dropout',
+    (s, a) => {
+      s.dict.set('p', a.num(0, 'p', 0.5));
+      s.dict.set('inplace', a.bool(1, 'inplace', false));
+    },
+    (s, a) => {
+      const x = a.tensor(0, 'input');
+      if (!moduleState(s).training || s.dict.get('p') === 0) return x;
+      throw new PyError('NotImplementedError', 'Dropout in training mode is not supported by Autograd Lens yet (call model.eval(), or use p=0)');
+    },
+    (s) => `p=${pyFloatRepr(s.dict.get('p') as number)}, inplace=${s.dict.get('inplace') ? 'True' : 'False'}`,
+  );
 
   const init = new PyModule('torch.nn.init');
   const initFn = (name: string, f: (t: Tensor, a: Args) => void) =>
