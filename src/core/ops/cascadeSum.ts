@@ -11,6 +11,8 @@ function ceilLog2(x: number): number {
   return 32 - Math.clz32(x - 1);
 }
 
+import { sumFloat32Cascade } from './kernels';
+
 type Round = (x: number) => number;
 const noRound: Round = (x) => x;
 
@@ -69,6 +71,12 @@ export function torchSum(v: ArrayLike<number>, start: number, n: number, dtype: 
   const r = dtype === 'float32' ? Math.fround : noRound;
   const lanes = dtype === 'float32' ? 8 : 4;
   if (!inner) return cascadeLane((i) => v[start + i], n, r);
+  if (n >= lanes && dtype === 'float32') return sumFloat32Cascade(v, start, n);
   if (n >= lanes) return vectorInnerSum(v, start, n, lanes, r);
   return scalarRowSum(v, start, n, r);
+}
+
+/** The lane-by-lane description of the float32 inner sum, kept as the reference the fast kernel is tested against. */
+export function torchSumReference(v: ArrayLike<number>, start: number, n: number): number {
+  return n >= 8 ? vectorInnerSum(v, start, n, 8, Math.fround) : scalarRowSum(v, start, n, Math.fround);
 }

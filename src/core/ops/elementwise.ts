@@ -259,7 +259,8 @@ type Saved = 'self' | 'result';
 function unaryFloat(name: string, f: (x: number) => number, saves: Saved, vjp: (g: Tensor, s: Tensor) => Tensor) {
   return (a: Tensor): Tensor => {
     const dt = isFloating(a.dtype) ? a.dtype : getDefaultDtype();
-    const out = unaryMap(a, dt, dt === 'float32' ? (x) => Math.fround(f(x)) : f);
+    // storing into a Float32Array rounds; passing f itself lets the kernel use its fast loops
+    const out = unaryMap(a, dt, f);
     const node = record(name, [a], [out], ([g], n) => [g ? vjp(g, n.unpack(saves)) : null]);
     if (node) node.save(saves, saves === 'self' ? a : out, saves === 'result');
     return out;
