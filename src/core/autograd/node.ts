@@ -67,6 +67,9 @@ export class SavedTensor {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const EMPTY_MAP: ReadonlyMap<any, any> = new Map();
+
 let nextSeq = 0;
 /** AccumulateGrad runs as soon as it is ready, as in PyTorch (its sequence number is UINT64_MAX). */
 const ACCUMULATE_SEQ = Number.MAX_SAFE_INTEGER;
@@ -86,13 +89,39 @@ export class Node {
   readonly id = nextNodeId++;
   readonly seq: number;
   released = false;
-  readonly saved = new Map<string, SavedTensor>();
+  // Created on first use: most nodes never save, hook or retain anything, and a long chain of
+  // small ops should not pay four Maps per node.
+  private savedMap: Map<string, SavedTensor> | null = null;
+  private attrsObj: Record<string, unknown> | null = null;
+  private hookMap: Map<number, TensorHook[]> | null = null;
+  private retainedMap: Map<number, Tensor> | null = null;
+
+  /** Tensors saved for backward, by PyTorch's name (self, other, result, …). */
+  get saved(): ReadonlyMap<string, SavedTensor> {
+    return this.savedMap ?? EMPTY_MAP;
+  }
   /** Non-tensor attributes saved for backward (dims, scalars), as PyTorch exposes them. */
-  readonly attrs: Record<string, unknown> = {};
+  get attrs(): Record<string, unknown> {
+    return (this.attrsObj ??= {});
+  }
   /** Hooks on the gradient of each output (register_hook on the non-leaf tensor). */
-  readonly preHooks = new Map<number, TensorHook[]>();
+  get preHooks(): ReadonlyMap<number, TensorHook[]> {
+    return this.hookMap ?? EMPTY_MAP;
+  }
+  addPreHook(outputNr: number, hook: TensorHook): void {
+    const m = (this.hookMap ??= new Map());
+    const list = m.get(outputNr) ?? [];
+    list.push(hook);
+    m.set(outputNr, list);
+  }
   /** Non-leaf tensors that called retain_grad(), by output number. */
-  readonly retained = new Map<number, Tensor>();
+  get retained(): ReadonlyMap<number, Tensor> {
+    return this.retainedMap ?? EMPTY_MAP;
+  }
+  retain(outputNr: number, t: Tensor | null): void {
+    if (t) (this.retainedMap ??= new Map()).set(outputNr, t);
+    else this.retainedMap?.delete(outputNr);
+  }
   readonly origin: Origin = currentOrigin;
   /** For AccumulateGrad: the leaf it accumulates into. */
   variable: Tensor | null = null;
@@ -121,27 +150,28 @@ export class Node {
 
   /** An in-place op made `to` the output that `from` was: saved references follow it. */
   retargetSaved(from: Tensor, to: Tensor): void {
-    for (const [k, s] of this.saved) {
+    if (!this.savedMap) return;
+    for (const [k, s] of this.savedMap) {
       const r = s.retarget(from, to);
-      if (r) this.saved.set(k, r);
+      if (r) this.savedMap.set(k, r);
     }
   }
 
   save(key: string, t: Tensor | null, isOutput = false): void {
-    this.saved.set(key, new SavedTensor(t, this, isOutput));
+    (this.savedMap ??= new Map()).set(key, new SavedTensor(t, this, isOutput));
   }
 
   unpack(key: string): Tensor {
-    const s = this.saved.get(key);
+    const s = this.savedMap?.get(key);
     const t = s ? s.unpack() : null;
     if (!t) throw new TorchError('RuntimeError', `internal: ${this.name} has no saved ${key}`);
     return t;
   }
 
   release(): void {
-    if (this.saved.size === 0) return;
+    if (!this.savedMap || this.savedMap.size === 0) return;
     this.released = true;
-    for (const s of this.saved.values()) s.release();
+    for (const s of this.savedMap.values()) s.release();
   }
 }
 

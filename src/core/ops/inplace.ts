@@ -33,7 +33,7 @@ export function applyInPlace(t: Tensor, compute: (old: Tensor) => Tensor): Tenso
     }
     t.gradFn = r.gradFn;
     t.outputNr = r.outputNr;
-    t.gradFn.retained.delete(t.outputNr);
+    t.gradFn.retain(t.outputNr, null);
     t.gradFn.retargetSaved(r, t);
     t.gradFn.outputs[t.outputNr] = t;
   }

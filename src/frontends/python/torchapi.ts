@@ -419,8 +419,7 @@ export class TorchRuntime implements HostOps {
         return new PyDict();
       case 'register_hook':
         return new PyBuiltin('register_hook', ([fn]) => {
-          const list = n.preHooks.get(-1) ?? [];
-          list.push((g) => {
+          n.addPreHook(0, (g) => {
             const r = this.ip.call(fn, [new PyTuple([g]), new PyTuple([g])]);
             return r instanceof PyTuple && r.items[0] instanceof Tensor ? r.items[0] : null;
           });
@@ -729,7 +728,7 @@ export class TorchRuntime implements HostOps {
       if (!t.requiresGrad) throw new PyError('RuntimeError', "can't retain_grad on Tensor that has requires_grad=False");
       if (!t.isLeaf && t.gradFn) {
         t.retainsGrad = true;
-        t.gradFn.retained.set(t.outputNr, t);
+        t.gradFn.retain(t.outputNr, t);
       }
       return null;
     });
@@ -742,9 +741,7 @@ export class TorchRuntime implements HostOps {
       };
       if (t.isLeaf) t.hooks.push(hook);
       else {
-        const list = t.gradFn!.preHooks.get(t.outputNr) ?? [];
-        list.push(hook);
-        t.gradFn!.preHooks.set(t.outputNr, list);
+        t.gradFn!.addPreHook(t.outputNr, hook);
       }
       return new PyBuiltin('RemovableHandle', () => null);
     });
