@@ -1,11 +1,13 @@
 /**
- * Runs snippets in the interpreter worker (dist/worker.js) with a time and memory watchdog.
- * One worker is kept warm; a job that is cancelled, superseded, too slow or too big gets its
- * worker terminated (the engine is synchronous, so that is the only way to stop it) and the
- * next job starts a fresh one.
+ * Runs snippets in the interpreter worker with a time and memory watchdog. One worker is kept
+ * warm; a job that is cancelled, superseded, too slow or too big gets its worker terminated
+ * (the engine is synchronous, so that is the only way to stop it) and the next job starts a
+ * fresh one. Where the worker runs is the host's business (host/interpreterHost.ts): a Node
+ * worker thread on desktop, a Web Worker in VS Code for the web. This module imports no Node
+ * module.
  */
-import * as path from 'path';
-import { Worker } from 'worker_threads';
+import { defaultHost } from './host/defaultHost';
+import type { InterpreterHost, InterpreterWorker } from './host/interpreterHost';
 import type { RunSettings, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export type RunResult = Extract<WorkerResponse, { type: 'result' }>;
@@ -22,7 +24,7 @@ export class RunAborted extends Error {
 }
 
 export interface Limits extends RunSettings {
-  /** Growth of the extension host's resident memory that stops the run. */
+  /** Growth of the extension host's resident memory that stops the run (where the host can measure it). */
   memoryMb: number;
 }
 
@@ -30,16 +32,21 @@ interface Job {
   id: number;
   resolve(r: RunResult): void;
   reject(e: Error): void;
-  timers: NodeJS.Timeout[];
+  /** What to undo when the job ends: its timers and watchdogs. */
+  stops: (() => void)[];
 }
 
 export class InterpreterClient {
-  private worker: Worker | undefined;
+  private readonly host: InterpreterHost;
+  private worker: InterpreterWorker | undefined;
   private job: Job | undefined;
   private nextId = 1;
   private disposed = false;
 
-  constructor(private readonly workerPath: string = path.join(__dirname, 'worker.js')) {}
+  /** A worker script's path (the platform's default host runs it), or a host. */
+  constructor(host: string | InterpreterHost) {
+    this.host = typeof host === 'string' ? defaultHost(host) : host;
+  }
 
   /** Starts the worker ahead of the first run, so the first trace does not pay for it. */
   warmUp(): void {
@@ -53,27 +60,20 @@ export class InterpreterClient {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<RunResult>((resolve, reject) => {
-      const job: Job = { id, resolve, reject, timers: [] };
+      const job: Job = { id, resolve, reject, stops: [] };
       this.job = job;
       // The interpreter stops itself at maxMillis per cell with a located TimeoutError; this
       // catches what it cannot (a single huge kernel, a runaway cell list).
       const hardLimit = limits.maxMillis + 5_000;
-      job.timers.push(
-        setTimeout(
-          () => this.abort(new RunAborted('timeout', `the snippet ran longer than ${(hardLimit / 1000).toFixed(0)} s and was stopped`)),
-          hardLimit,
-        ),
+      const timer = setTimeout(
+        () => this.abort(new RunAborted('timeout', `the snippet ran longer than ${(hardLimit / 1000).toFixed(0)} s and was stopped`)),
+        hardLimit,
       );
-      // Tensors live in ArrayBuffers outside the worker's V8 heap limit: watch the process.
-      const baseline = process.memoryUsage.rss();
-      const limitBytes = limits.memoryMb * 1024 * 1024;
-      job.timers.push(
-        setInterval(() => {
-          if (process.memoryUsage.rss() - baseline > limitBytes) {
-            this.abort(new RunAborted('memory', `the snippet used more than ${limits.memoryMb} MB and was stopped`));
-          }
-        }, 50),
+      job.stops.push(() => clearTimeout(timer));
+      const stopWatching = this.host.watchMemory?.(limits.memoryMb * 1024 * 1024, () =>
+        this.abort(new RunAborted('memory', `the snippet used more than ${limits.memoryMb} MB and was stopped`)),
       );
+      if (stopWatching) job.stops.push(stopWatching);
       const { memoryMb: _memoryMb, ...settings } = limits;
       worker.postMessage({ type: 'run', id, input, settings } satisfies WorkerRequest);
     });
@@ -91,25 +91,21 @@ export class InterpreterClient {
   dispose(): void {
     this.disposed = true;
     this.abort(new RunAborted('cancelled', 'Autograd Lens is shutting down'));
-    void this.worker?.terminate();
+    this.worker?.terminate();
     this.worker = undefined;
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): InterpreterWorker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath, {
-      // The V8 heap of the worker (Python objects, lists); tensors are watched separately.
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    const worker: InterpreterWorker = this.host.start({
+      message: (msg) => this.onMessage(worker, msg),
+      gone: (err, outOfMemory) => this.onGone(worker, err, outOfMemory),
     });
-    worker.unref();
-    worker.on('message', (msg: WorkerResponse) => this.onMessage(worker, msg));
-    worker.on('error', (err) => this.onGone(worker, err));
-    worker.on('exit', (code) => this.onGone(worker, new Error(`the interpreter stopped (exit code ${code})`)));
     this.worker = worker;
     return worker;
   }
 
-  private onMessage(worker: Worker, msg: WorkerResponse): void {
+  private onMessage(worker: InterpreterWorker, msg: WorkerResponse): void {
     if (worker !== this.worker || msg.type === 'ready') return;
     const job = this.job;
     if (!job || msg.id !== job.id) return;
@@ -118,18 +114,17 @@ export class InterpreterClient {
     else job.reject(new RunAborted('crashed', `the interpreter failed: ${msg.message}`));
   }
 
-  private onGone(worker: Worker, err: Error): void {
+  private onGone(worker: InterpreterWorker, err: Error, oom: boolean): void {
     if (worker !== this.worker) return;
     this.worker = undefined;
     const job = this.job;
     if (!job) return;
     this.finish(job);
-    const oom = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
     job.reject(oom ? new RunAborted('memory', 'the snippet ran out of memory and was stopped') : new RunAborted('crashed', err.message));
   }
 
   private finish(job: Job): void {
-    for (const t of job.timers) clearTimeout(t);
+    for (const stop of job.stops.splice(0)) stop();
     if (this.job === job) this.job = undefined;
   }
 
@@ -140,7 +135,7 @@ export class InterpreterClient {
     this.finish(job);
     const worker = this.worker;
     this.worker = undefined;
-    void worker?.terminate();
+    worker?.terminate();
     job.reject(reason);
     if (!this.disposed) setTimeout(() => this.warmUp(), 0);
   }
