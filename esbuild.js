@@ -2,6 +2,7 @@
 // the webview page, the command-line runner, the benchmark and the in-VS Code tests.
 const esbuild = require('esbuild');
 const fs = require('fs');
+const path = require('path');
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -17,12 +18,68 @@ const common = {
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] };
 const browser = { ...common, platform: 'browser', format: 'iife', target: 'es2022' };
 
+// ------------------------------------------------------------------ VS Code for the web
+// The web extension (package.json `browser`) is the desktop extension with its interpreter in
+// a Web Worker. With platform 'browser' esbuild fails on any Node built-in (`fs`, `path`,
+// `worker_threads`, ...): that stays so, except for the imports listed here, each by the file
+// that makes it, which get a web stand-in. Anything else that reaches a Node module fails the
+// build. (Each entry disappears once its file no longer needs Node.)
+const WEB_SUBSTITUTES = {
+  // the platform's interpreter host: a Web Worker instead of a worker thread
+  'src/extension/interpreterClient.ts': { './host/defaultHost': 'src/extension/host/defaultHost.web.ts' },
+  // path.join of the (unused on the web) worker path
+  'src/extension/extension.ts': { path: 'src/extension/web/shims/path.ts' },
+  // path.posix.basename of a document's URI path
+  'src/extension/snippet.ts': { path: 'src/extension/web/shims/path.ts' },
+  // existsSync/readdirSync of the panel's stylesheets (answered from a build-time listing)
+  'src/extension/graphPanel.ts': { fs: 'src/extension/web/shims/fs.ts' },
+  // randomBytes for the panel's nonce (Web Crypto)
+  'src/extension/webviewHtml.ts': { crypto: 'src/extension/web/shims/crypto.ts' },
+};
+/** Folders of the extension the web fs stand-in can list (their files do not change once packaged). */
+const WEB_LISTED_FOLDERS = ['media'];
+
+const webSubstitutes = {
+  name: 'autograd-lens-web-substitutes',
+  setup(build) {
+    const names = [...new Set(Object.values(WEB_SUBSTITUTES).flatMap((m) => Object.keys(m)))];
+    const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      const importer = path.relative(__dirname, args.importer).split(path.sep).join('/');
+      const to = WEB_SUBSTITUTES[importer]?.[args.path];
+      return to ? { path: path.join(__dirname, to) } : undefined;
+    });
+  },
+};
+
+function webListing() {
+  const listing = {};
+  for (const dir of WEB_LISTED_FOLDERS) {
+    try {
+      listing[dir] = fs.readdirSync(path.join(__dirname, dir)).sort();
+    } catch {
+      // no such folder: nothing listed
+    }
+  }
+  return listing;
+}
+
+const web = {
+  ...common,
+  platform: 'browser',
+  target: 'es2022',
+  plugins: [webSubstitutes],
+  define: { __AUTOGRAD_LENS_WEB_FILES__: JSON.stringify(webListing()) },
+};
+
 /** Each target: an entry point and where its bundle goes. Entries that do not exist yet are skipped. */
 const targets = [
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['src/bench/main.ts'], outfile: 'dist/bench.js' },
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js' },
+  { ...web, format: 'cjs', external: ['vscode'], entryPoints: ['src/extension/web/extension.ts'], outfile: 'dist/web/extension.js' },
+  { ...web, format: 'iife', entryPoints: ['src/extension/web/worker.ts'], outfile: 'dist/web/worker.js' },
   { ...browser, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js' },
   { ...browser, entryPoints: ['src/webview/layoutWorker.ts'], outfile: 'dist/layoutWorker.js' },
   { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/index.js', logOverride: { 'require-resolve-not-external': 'silent' } },
@@ -38,7 +95,12 @@ async function main() {
   await Promise.all(targets.map((t) => esbuild.build(t)));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// test/unit/web-*.test.ts builds the web entries in memory with the same options.
+module.exports = { webBuildOptions: web, WEB_SUBSTITUTES };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
