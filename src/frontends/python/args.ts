@@ -1,5 +1,5 @@
 import { DType, Tensor } from '../../core';
-import { PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from './values';
+import { plainTypeName, PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from './values';
 
 /** Reads a builtin's arguments by position or keyword, with Python-style errors. */
 export class Args {
@@ -105,13 +105,10 @@ export function seqInts(v: PyValue, fname: string): number[] {
   throw new PyError('TypeError', `${fname}(): argument 'size' must be tuple of ints, not ${pyTypeOf(v)}`);
 }
 
+/** The type name PyTorch's argument errors use ("must be Tensor, not list"). */
 export function pyTypeOf(v: PyValue): string {
-  if (v === null) return 'NoneType';
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'bigint') return 'int';
-  if (typeof v === 'number') return 'float';
-  if (typeof v === 'string') return 'str';
-  if (v instanceof PyList) return 'list';
+  const plain = plainTypeName(v);
+  if (plain) return plain;
   if (v instanceof PyTuple) return 'tuple';
   if (v instanceof Tensor) return 'Tensor';
   return (v as object).constructor?.name?.replace(/^Py/, '').toLowerCase() ?? 'object';

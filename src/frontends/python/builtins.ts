@@ -353,6 +353,21 @@ function toInt(ip: Interpreter, v: PyValue, fname: string): bigint {
   void fname;
 }
 
+/** t.tolist() / ndarray.tolist(): nested lists of Python numbers (bool, int or float by dtype). */
+export function tensorToPython(t: Tensor): PyValue {
+  const v = t.values();
+  const conv = (x: number): PyValue => (t.dtype === 'bool' ? x !== 0 : t.dtype === 'float32' || t.dtype === 'float64' ? x : BigInt(x));
+  if (t.ndim === 0) return conv(v[0]);
+  const build = (dim: number, off: number): PyValue => {
+    const n = t.shape[dim];
+    const stride = t.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    const items: PyValue[] = [];
+    for (let i = 0; i < n; i++) items.push(dim === t.ndim - 1 ? conv(v[off + i]) : build(dim + 1, off + i * stride));
+    return new PyList(items);
+  };
+  return build(0, 0);
+}
+
 /** int(t), float(t), t.item(): the Python number of a one-element tensor. */
 export function scalarOfTensor(t: Tensor, how: 'int' | 'float' | 'item'): PyValue {
   if (t.numel !== 1) {

@@ -23,6 +23,7 @@ import {
   PyValue,
   Scope,
   hashKey,
+  plainTypeName,
 } from './values';
 
 /** How a statement finished: normally, or by break / continue / return. */
@@ -1156,14 +1157,9 @@ export class Interpreter {
   }
 
   typeName(v: PyValue): string {
-    if (v === null) return 'NoneType';
-    if (typeof v === 'boolean') return 'bool';
-    if (typeof v === 'bigint') return 'int';
-    if (typeof v === 'number') return 'float';
-    if (typeof v === 'string') return 'str';
-    if (v instanceof PyList) return 'list';
+    const plain = plainTypeName(v);
+    if (plain) return plain;
     if (v instanceof PyTuple) return v.tag === 'Size' ? 'Size' : v.tag === 'slice' ? 'slice' : v.tag ? v.tag.split('.').pop()! : 'tuple';
-    if (v instanceof PyDict) return 'dict';
     if (v instanceof PySet) return 'set';
     if (v instanceof PyRange) return 'range';
     if (v instanceof PyFunction) return 'function';

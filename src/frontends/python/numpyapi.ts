@@ -2,8 +2,9 @@ import { DType, isFloating, ops, promoteTypes, Tensor } from '../../core';
 import { pyFloatRepr, shortestDigitsFloat32 } from '../../core/format/numfmt';
 import { formatNumpyArray } from '../../core/format/numpyRepr';
 import { Args, seqInts } from './args';
+import { tensorToPython } from './builtins';
 import { Interpreter } from './interp';
-import { PyBuiltin, PyError, PyList, PyModule, PyNdArray, PyTuple, PyValue } from './values';
+import { PyBuiltin, PyError, PyModule, PyNdArray, PyTuple, PyValue } from './values';
 
 /**
  * The little of NumPy in scope: arrays over the core's tensors with NumPy 1.x's type rules
@@ -139,9 +140,9 @@ export function ndarrayAttr(ip: Interpreter, a: PyNdArray, name: string): PyValu
     case 'T':
       return new PyNdArray(ops.contiguous(ops.T(t)));
     case 'tolist':
-      return m(() => toPy(t));
+      return m(() => tensorToPython(t));
     case 'item':
-      return m(() => toPy(t.numel === 1 ? Tensor.fromData(t.values(), [], t.dtype) : t));
+      return m(() => tensorToPython(t.numel === 1 ? Tensor.fromData(t.values(), [], t.dtype) : t));
     case 'sum':
     case 'mean':
     case 'max':
@@ -159,20 +160,6 @@ export function ndarrayAttr(ip: Interpreter, a: PyNdArray, name: string): PyValu
   }
   void ip;
   return undefined;
-}
-
-function toPy(t: Tensor): PyValue {
-  const conv = (x: number): PyValue => (t.dtype === 'bool' ? x !== 0 : isFloating(t.dtype) ? x : BigInt(x));
-  const v = t.values();
-  if (t.ndim === 0) return conv(v[0]);
-  const build = (dim: number, off: number): PyValue => {
-    const n = t.shape[dim];
-    const stride = t.shape.slice(dim + 1).reduce((x, y) => x * y, 1);
-    const items: PyValue[] = [];
-    for (let i = 0; i < n; i++) items.push(dim === t.ndim - 1 ? conv(v[off + i]) : build(dim + 1, off + i * stride));
-    return new PyList(items);
-  };
-  return build(0, 0);
 }
 
 function npDot(a: PyNdArray, b: PyNdArray): PyNdArray {

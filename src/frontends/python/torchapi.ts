@@ -20,7 +20,7 @@ import { Generator } from '../../core/random/generator';
 import * as rng from '../../core/random/distributions';
 import type * as A from './ast';
 import { Args, pyTypeOf, seqInts } from './args';
-import { scalarOfTensor } from './builtins';
+import { scalarOfTensor, tensorToPython } from './builtins';
 import { fakeAddress, HostOps, Interpreter } from './interp';
 import {
   PyBuiltin,
@@ -435,20 +435,6 @@ export class TorchRuntime implements HostOps {
     return undefined;
   }
 
-  toList(t: Tensor): PyValue {
-    const v = t.values();
-    const conv = (x: number): PyValue => (t.dtype === 'bool' ? x !== 0 : isFloating(t.dtype) ? x : BigInt(x));
-    if (t.ndim === 0) return conv(v[0]);
-    const build = (dim: number, off: number): PyValue => {
-      const n = t.shape[dim];
-      const stride = t.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-      const items: PyValue[] = [];
-      for (let i = 0; i < n; i++) items.push(dim === t.ndim - 1 ? conv(v[off + i]) : build(dim + 1, off + i * stride));
-      return new PyList(items);
-    };
-    return build(0, 0);
-  }
-
   private tensorAttr(t: Tensor, name: string): PyValue | undefined {
     switch (name) {
       case 'shape':
@@ -683,7 +669,7 @@ export class TorchRuntime implements HostOps {
     M.set('element_size', (t) => BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[t.dtype]));
     M.set('is_floating_point', (t) => isFloating(t.dtype));
     M.set('item', (t) => scalarOfTensor(t, 'item'));
-    M.set('tolist', (t) => this.toList(t));
+    M.set('tolist', (t) => tensorToPython(t));
     M.set('numpy', (t) => {
       if (t.requiresGrad) {
         throw new PyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");

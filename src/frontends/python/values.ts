@@ -252,3 +252,15 @@ export class Scope {
 }
 
 export const None = null;
+
+/** Python's type name of the plain values (None, bool, int, float, str, list, tuple, dict); undefined for others. */
+export function plainTypeName(v: PyValue): string | undefined {
+  if (v === null) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'float';
+  if (typeof v === 'string') return 'str';
+  if (v instanceof PyList) return 'list';
+  if (v instanceof PyDict) return 'dict';
+  return undefined;
+}
