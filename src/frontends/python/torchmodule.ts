@@ -230,8 +230,14 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const F = mod('torch.nn.functional', {
     linear: (a) => ops.linear(T(a), a.tensor(1, 'weight'), a.optTensor(2, 'bias')),
     relu: (a) => ops.relu(T(a)),
-    sigmoid: (a) => ops.sigmoid(T(a)),
-    tanh: (a) => ops.tanh(T(a)),
+    sigmoid: (a) => {
+      warn('UserWarning', 'nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.');
+      return ops.sigmoid(T(a));
+    },
+    tanh: (a) => {
+      warn('UserWarning', 'nn.functional.tanh is deprecated. Use torch.tanh instead.');
+      return ops.tanh(T(a));
+    },
     softplus: (a) => ops.softplus(T(a)),
     leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
     softmax: (a) => ops.softmax(T(a), softmaxDim(a, 'softmax')),
@@ -247,7 +253,6 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const optim = installOptim(ip, rt);
   torch.attrs.set('nn', nn);
   torch.attrs.set('optim', optim);
-  torch.attrs.set('sigmoid', F.attrs.get('sigmoid')!);
   ip.modules.set('torch', torch);
   ip.modules.set('torch.nn', nn);
   ip.modules.set('torch.nn.functional', F);
