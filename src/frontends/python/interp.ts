@@ -1135,7 +1135,7 @@ export class Interpreter {
     if (v instanceof PyClass) return `<class '${v.module}.${v.name}'>`;
     if (v instanceof PyModule) return `<module '${v.name}'>`;
     if (v instanceof PyExceptionValue) return `${v.pyType}(${pyStrRepr(v.message)})`;
-    if (v instanceof PyIterator) return `<${v.typeName} object at ${fakeAddress(v)}>`;
+    if (v instanceof PyIterator) return `<${v.typeName} object${v.qualname ? ' ' + v.qualname : ''} at ${fakeAddress(v)}>`;
     if (v instanceof PyInstance) {
       const r = v.cls.lookup('__repr__');
       if (r !== undefined) return this.str(this.call(r, [v]));

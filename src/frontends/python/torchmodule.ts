@@ -11,6 +11,7 @@ import {
   PyDict,
   PyError,
   PyInstance,
+  PyIterator,
   PyList,
   PyModule,
   PyNdArray,
@@ -364,8 +365,12 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     const seen = new Set<Tensor>();
     return out.filter(([, p]) => (seen.has(p) ? false : (seen.add(p), true)));
   };
-  native(Module, 'parameters', (self) => new PyList(namedParams(self).map(([, p]) => p)));
-  native(Module, 'named_parameters', (self) => new PyList(namedParams(self).map(([n, p]) => new PyTuple([n, p]))));
+  // parameters() is a generator in PyTorch: it can be consumed once
+  const generator = (items: PyValue[], qualname: string) => new PyIterator(items[Symbol.iterator](), 'generator', qualname);
+  native(Module, 'parameters', (self) => generator(namedParams(self).map(([, p]) => p), 'Module.parameters'));
+  native(Module, 'named_parameters', (self) =>
+    generator(namedParams(self).map(([n, p]) => new PyTuple([n, p])), 'Module.named_parameters'),
+  );
   native(Module, 'children', (self) => new PyList([...moduleState(self).modules.values()]));
   native(Module, 'named_children', (self) => new PyList([...moduleState(self).modules].map(([k, v]) => new PyTuple([k, v]))));
   native(Module, 'modules', (self) => {
@@ -647,6 +652,8 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
       const self = args[0] as PyInstance;
       const a = new Args(kind, args.slice(1), kw);
       const paramsArg = [...ip.iterate(a.get(0, 'params'))];
+      if (paramsArg.length === 0) throw new PyError('ValueError', 'optimizer got an empty parameter list');
+      checkHyper(kind, a);
       const groupsIn = paramsArg.length && paramsArg[0] instanceof PyDict ? (paramsArg as PyDict[]) : [dictOf([['params', new PyList(paramsArg)]])];
       const groups = groupsIn.map((gi) => {
         const g = new PyDict();
@@ -654,7 +661,9 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
         defaults.forEach(([k, v], i) => {
           const given = gi.get(k) ?? (i === 0 ? a.get(1, k, v === undefined ? undefined : v) : a.kw.get(k));
           if (given === undefined) {
-            if (k === 'lr' && v === null) throw new PyError('TypeError', `${kind}.__init__() missing 1 required positional argument: 'lr'`);
+            if (k === 'lr' && v === null) {
+              throw new PyError('ValueError', "parameter group didn't specify a value of required optimization parameter lr");
+            }
             g.set(k, v);
           } else g.set(k, given);
         });
@@ -679,6 +688,38 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     ['capturable', false], ['differentiable', false], ['fused', false],
   ]);
   return optim;
+}
+
+/** torch.optim's checks of the hyper-parameters, with its messages. */
+function checkHyper(kind: 'SGD' | 'Adam', a: Args): void {
+  const val = (i: number, name: string): number | null => {
+    const v = i === 1 ? a.get(1, name, null) : (a.kw.get(name) ?? null);
+    return typeof v === 'number' || typeof v === 'bigint' ? Number(v) : null;
+  };
+  const lr = val(1, 'lr');
+  const fmt = (name: string): string => {
+    const v = name === 'lr' ? a.get(1, 'lr', null) : a.kw.get(name);
+    return typeof v === 'number' ? pyFloatRepr(v) : String(v);
+  };
+  if (lr !== null && lr < 0) throw new PyError('ValueError', `Invalid learning rate: ${fmt('lr')}`);
+  if (kind === 'SGD') {
+    const m = val(-1, 'momentum');
+    if (m !== null && m < 0) throw new PyError('ValueError', `Invalid momentum value: ${fmt('momentum')}`);
+    const wd = val(-1, 'weight_decay');
+    if (wd !== null && wd < 0) throw new PyError('ValueError', `Invalid weight_decay value: ${fmt('weight_decay')}`);
+  } else {
+    const eps = val(-1, 'eps');
+    if (eps !== null && eps < 0) throw new PyError('ValueError', `Invalid epsilon value: ${fmt('eps')}`);
+    const betas = a.kw.get('betas');
+    if (betas instanceof PyTuple) {
+      betas.items.forEach((b, i) => {
+        const x = Number(b);
+        if (!(x >= 0 && x < 1)) throw new PyError('ValueError', `Invalid beta parameter at index ${i}: ${typeof b === 'number' ? pyFloatRepr(b) : String(b)}`);
+      });
+    }
+    const wd = val(-1, 'weight_decay');
+    if (wd !== null && wd < 0) throw new PyError('ValueError', `Invalid weight_decay value: ${fmt('weight_decay')}`);
+  }
 }
 
 function dictOf(entries: [string, PyValue][]): PyDict {

@@ -113,6 +113,8 @@ export class PyIterator extends PyObject {
   constructor(
     public it: Iterator<PyValue>,
     public typeName = 'iterator',
+    /** For generators: the function's qualified name, shown by repr (Module.parameters). */
+    public qualname: string | null = null,
   ) {
     super();
   }
