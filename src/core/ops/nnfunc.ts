@@ -112,6 +112,10 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   }
   const node = record('MseLossBackward0', [input, target], [out], ([g], nd) => {
     if (!g) return [null, null];
+    // mse_loss_backward's TensorIterator requires one dtype for input, target and grad
+    if (target.dtype !== input.dtype) {
+      throw new TorchError('RuntimeError', `Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}`);
+    }
     const [xi, yi] = broadcastPair(nd.unpack('self'), nd.unpack('target'));
     const gv = expandValues(g, shape);
     const rg = g.dtype === 'float32' ? Math.fround : (v: number) => v;

@@ -492,14 +492,16 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
         moduleState(self).params.set('bias', null);
       }
     },
-    (self, a) => ops.linear(a.tensor(0, 'input'), ip.getattr(self, 'weight') as Tensor, ip.getattr(self, 'bias') as Tensor | null),
+    (self, a) => ops.linear(new Args('linear', a.args, a.kw).tensor(0, 'input'), ip.getattr(self, 'weight') as Tensor, ip.getattr(self, 'bias') as Tensor | null),
     (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${moduleState(self).params.get('bias') ? 'True' : 'False'}`,
   );
-  const act = (name: string, f: (t: Tensor) => Tensor) => builtinModule(name, () => {}, (_s, a) => f(a.tensor(0, 'input')));
-  act('ReLU', ops.relu);
-  act('Sigmoid', ops.sigmoid);
-  act('Tanh', ops.tanh);
-  act('Identity', (t) => t);
+  // argument errors name the functional op the module calls (relu(), sigmoid(), …)
+  const act = (name: string, fn: string, f: (t: Tensor) => Tensor) =>
+    builtinModule(name, () => {}, (_s, a) => f(new Args(fn, a.args, a.kw).tensor(0, 'input')));
+  act('ReLU', 'relu', ops.relu);
+  act('Sigmoid', 'sigmoid', ops.sigmoid);
+  act('Tanh', 'tanh', ops.tanh);
+  act('Identity', 'identity', (t) => t);
   builtinModule('LeakyReLU', (s, a) => void s.dict.set('negative_slope', a.num(0, 'negative_slope', 0.01)), (s, a) => ops.leakyRelu(a.tensor(0, 'input'), s.dict.get('negative_slope') as number), (s) => `negative_slope=${pyFloatRepr(s.dict.get('negative_slope') as number)}`);
   builtinModule('Softmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.softmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
   builtinModule('LogSoftmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.logSoftmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
