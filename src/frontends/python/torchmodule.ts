@@ -580,6 +580,59 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   initFn('ones_', (t) => ops.fillInPlace(t, 1, 'FillBackward0'));
   initFn('uniform_', (t, a) => rt.randomFill(t, (out) => rng.uniformFill(rt.gen, out, a.num(1, 'a', 0), a.num(2, 'b', 1))));
   initFn('normal_', (t, a) => rt.randomFill(t, (out) => rng.normalFill(rt.gen, out, a.num(1, 'mean', 0), a.num(2, 'std', 1))));
+  // fan-based initialisers (torch/nn/init.py): bounds and stds computed in double, as Python does
+  const fans = (t: Tensor): [number, number] => {
+    if (t.ndim < 2) throw new PyError('ValueError', 'Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
+    const field = t.shape.slice(2).reduce((x, y) => x * y, 1);
+    return [t.shape[1] * field, t.shape[0] * field];
+  };
+  const gainOf = (nonlinearity: string, param: number | null): number => {
+    switch (nonlinearity) {
+      case 'linear': case 'sigmoid': case 'conv1d': case 'conv2d': case 'conv3d':
+        return 1;
+      case 'tanh':
+        return 5 / 3;
+      case 'relu':
+        return Math.sqrt(2.0);
+      case 'leaky_relu': {
+        const slope = param === null ? 0.01 : param;
+        return Math.sqrt(2.0 / (1 + slope ** 2));
+      }
+      case 'selu':
+        return 3.0 / 4;
+    }
+    throw new PyError('ValueError', `Unsupported nonlinearity ${nonlinearity}`);
+  };
+  init.attrs.set('calculate_gain', new PyBuiltin('calculate_gain', (args, kw) => {
+    const a = new Args('calculate_gain', args, kw);
+    const p = a.get(1, 'param', null);
+    return gainOf(String(a.get(0, 'nonlinearity')), p === null ? null : Number(p));
+  }));
+  initFn('xavier_uniform_', (t, a) => {
+    const [fi, fo] = fans(t);
+    const bound = Math.sqrt(3.0) * (a.num(1, 'gain', 1) * Math.sqrt(2.0 / (fi + fo)));
+    rt.randomFill(t, (out) => rng.uniformFill(rt.gen, out, -bound, bound));
+  });
+  initFn('xavier_normal_', (t, a) => {
+    const [fi, fo] = fans(t);
+    const std = a.num(1, 'gain', 1) * Math.sqrt(2.0 / (fi + fo));
+    rt.randomFill(t, (out) => rng.normalFill(rt.gen, out, 0, std));
+  });
+  const kaiming = (t: Tensor, a: Args): number => {
+    const [fi, fo] = fans(t);
+    const mode = String(a.kw.get('mode') ?? 'fan_in');
+    const fan = mode === 'fan_in' ? fi : fo;
+    const slope = a.num(1, 'a', 0);
+    return gainOf(String(a.kw.get('nonlinearity') ?? 'leaky_relu'), slope) / Math.sqrt(fan);
+  };
+  initFn('kaiming_uniform_', (t, a) => {
+    const bound = Math.sqrt(3.0) * kaiming(t, a);
+    rt.randomFill(t, (out) => rng.uniformFill(rt.gen, out, -bound, bound));
+  });
+  initFn('kaiming_normal_', (t, a) => {
+    const std = kaiming(t, a);
+    rt.randomFill(t, (out) => rng.normalFill(rt.gen, out, 0, std));
+  });
   nn.attrs.set('init', init);
   nn.attrs.set('functional', F);
   ip.modules.set('torch.nn.init', init);
