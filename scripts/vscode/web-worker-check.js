@@ -20,6 +20,13 @@
 // and, in the page: cancel, replace (a new trace during a runaway one) and the hard time
 // watchdog (terminate()) on a single kernel too long for the interpreter's own budget.
 //
+// Then the real thing (skip with --no-extension-host): code-server's workbench in Chromium with
+// the user setting `remote.extensionKind: {"autograd-lens.autograd-lens": ["web"]}`, which
+// makes VS Code run this checkout's `browser` entry (dist/web/extension.js) in its web worker
+// extension host, offline. Through the UI it opens examples/autograd_tutorial.py, runs
+// "Autograd Lens: Trace Selection" from the command palette, waits for the panel's stepper, and
+// reads "Developer: Show Running Extensions" to check the extension runs in the web worker.
+//
 // Prints one line per check and `N passed, N failed` last; exits 1 on any failure.
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), AUTOGRAD_LENS_VSCODE_DIR (see run-tests.js).
 'use strict';
@@ -28,7 +35,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const { Worker } = require('worker_threads');
-const { ROOT, TOOLS_DIR } = require('./run-tests');
+const { ROOT, TOOLS_DIR, launchVSCode, webviewFrame } = require('./run-tests');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const WORKER_SCRIPT = path.join(ROOT, 'dist', 'web', 'worker.js');
@@ -274,10 +281,64 @@ async function main() {
     pageServer.close();
     otherServer.close();
   }
+  if (!process.argv.includes('--no-extension-host')) await extensionHostCheck();
   const errors = consoleLines.filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]'));
   if (errors.length) log(`browser console errors (${errors.length}):\n  ${errors.slice(0, 10).join('\n  ')}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
+}
+
+/** The extension in VS Code's web worker extension host (code-server + Chromium). */
+async function extensionHostCheck() {
+  console.log('web worker extension host (code-server):');
+  const shots = path.join(ROOT, 'test-results', 'web');
+  fs.mkdirSync(shots, { recursive: true });
+  let session;
+  try {
+    session = await launchVSCode({
+      logDir: shots,
+      onStart: (s) => {
+        const file = path.join(s.tmp, 'user-data', 'User', 'settings.json');
+        const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+        settings['remote.extensionKind'] = { 'autograd-lens.autograd-lens': ['web'] };
+        fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+      },
+    });
+    const page = session.page;
+    const command = async (keys, text) => {
+      await page.keyboard.press(keys);
+      await page.waitForTimeout(500);
+      await page.keyboard.type(text);
+      await page.waitForTimeout(800);
+      await page.keyboard.press('Enter');
+    };
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.waitForTimeout(4000);
+    await command('Control+P', 'autograd_tutorial.py');
+    await page.waitForTimeout(3000);
+    await page.keyboard.press('Control+End'); // no selection: every cell up to the last
+    const t0 = Date.now();
+    await command('F1', 'Autograd Lens: Trace Selection');
+    let shown = true;
+    try {
+      await webviewFrame(page).locator('text=Ready to run backward').first().waitFor({ timeout: 30_000 });
+    } catch {
+      shown = false;
+    }
+    check('Trace Selection opens the panel with the stepper', shown, shown ? `${Date.now() - t0} ms from the command` : 'no stepper within 30 s');
+    const lenses = await page.locator('.contentWidgets .codelens-decoration, .view-zones .codelens-decoration').allInnerTexts().catch(() => []);
+    check('code lenses in the editor', lenses.some((l) => /Trace/.test(l)), `${lenses.length} lenses`);
+    await page.screenshot({ path: path.join(shots, 'web-extension-host.png') });
+    await command('F1', 'Developer: Show Running Extensions');
+    await page.waitForTimeout(3000);
+    const rows = await page.locator('.runtime-extensions-editor .extension').allInnerTexts().catch(() => []);
+    const row = rows.find((r) => /autograd-lens/i.test(r)) || '';
+    check('runs in the web worker extension host', /web worker/i.test(row), row.replace(/\s+/g, ' ').trim() || 'not running');
+  } catch (e) {
+    check('web worker extension host run', false, e.message.split('\n')[0]);
+  } finally {
+    if (session) await session.close();
+  }
 }
 
 main().catch((err) => {
