@@ -31,8 +31,8 @@ async function bundle(entry: string, format: esbuild.Format, extra: esbuild.Buil
     ...extra,
   });
   assert.deepStrictEqual(result.errors, []);
-  const out = result.outputFiles.find((f) => f.path.endsWith('.js'));
-  assert.ok(out, 'no JavaScript output');
+  const out = result.outputFiles?.find((f) => f.path.endsWith('.js'));
+  assert.ok(out && result.metafile, 'no JavaScript output');
   return { text: out.text, inputs: Object.keys(result.metafile.inputs) };
 }
 
