@@ -21,23 +21,13 @@ const browser = { ...common, platform: 'browser', format: 'iife', target: 'es202
 // ------------------------------------------------------------------ VS Code for the web
 // The web extension (package.json `browser`) is the desktop extension with its interpreter in
 // a Web Worker. With platform 'browser' esbuild fails on any Node built-in (`fs`, `path`,
-// `worker_threads`, ...): that stays so, except for the imports listed here, each by the file
-// that makes it, which get a web stand-in. Anything else that reaches a Node module fails the
-// build. (Each entry disappears once its file no longer needs Node.)
+// `worker_threads`, ...): that stays so; the one substitution below picks the platform's
+// interpreter host. Anything else that reaches a Node module fails the
+// build.
 const WEB_SUBSTITUTES = {
   // the platform's interpreter host: a Web Worker instead of a worker thread
   'src/extension/interpreterClient.ts': { './host/defaultHost': 'src/extension/host/defaultHost.web.ts' },
-  // path.join of the (unused on the web) worker path
-  'src/extension/extension.ts': { path: 'src/extension/web/shims/path.ts' },
-  // path.posix.basename of a document's URI path
-  'src/extension/snippet.ts': { path: 'src/extension/web/shims/path.ts' },
-  // existsSync/readdirSync of the panel's stylesheets (answered from a build-time listing)
-  'src/extension/graphPanel.ts': { fs: 'src/extension/web/shims/fs.ts' },
-  // randomBytes for the panel's nonce (Web Crypto)
-  'src/extension/webviewHtml.ts': { crypto: 'src/extension/web/shims/crypto.ts' },
 };
-/** Folders of the extension the web fs stand-in can list (their files do not change once packaged). */
-const WEB_LISTED_FOLDERS = ['media'];
 
 const webSubstitutes = {
   name: 'autograd-lens-web-substitutes',
@@ -52,24 +42,12 @@ const webSubstitutes = {
   },
 };
 
-function webListing() {
-  const listing = {};
-  for (const dir of WEB_LISTED_FOLDERS) {
-    try {
-      listing[dir] = fs.readdirSync(path.join(__dirname, dir)).sort();
-    } catch {
-      // no such folder: nothing listed
-    }
-  }
-  return listing;
-}
 
 const web = {
   ...common,
   platform: 'browser',
   target: 'es2022',
   plugins: [webSubstitutes],
-  define: { __AUTOGRAD_LENS_WEB_FILES__: JSON.stringify(webListing()) },
 };
 
 /** Each target: an entry point and where its bundle goes. Entries that do not exist yet are skipped. */

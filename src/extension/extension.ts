@@ -2,7 +2,6 @@
  * Autograd Lens in VS Code: commands, code lenses, hovers, diagnostics, cell outputs and the
  * graph panel, around a trace made in a worker thread (snippets never run on this thread).
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { WebviewToHost } from '../trace/protocol';
 import { CellOutputs } from './cellOutputs';
@@ -59,7 +58,7 @@ const CONTEXT = {
 export function activate(context: vscode.ExtensionContext): AutogradLensApi {
   const store = new SessionStore();
   const traced = new TracedState(store);
-  const client = new InterpreterClient(path.join(context.extensionPath, 'dist', 'worker.js'));
+  const client = new InterpreterClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
   const tracer = new Tracer(client, store);
   const diagnostics = new SnippetDiagnostics();
   const outputs = new CellOutputs(settings.inlineOutput);

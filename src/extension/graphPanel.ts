@@ -3,7 +3,6 @@
  * serializer after a reload; it sends the trace and the stepper's position to the page
  * (src/webview) and validates everything the page sends back (src/trace/protocol.ts).
  */
-import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { HostToWebview, parseWebviewMessage, WebviewToHost } from '../trace/protocol';
 import type { SessionStore } from './session';
@@ -165,18 +164,9 @@ export class GraphPanel implements vscode.Disposable {
     this.events.visibilityChanged();
   }
 
-  /** The page's stylesheets: a CSS bundle next to the script, and the media folder's. */
+  /** The page's stylesheet (the same file the standalone --html page inlines). */
   private stylesheets(): vscode.Uri[] {
-    const found: vscode.Uri[] = [];
-    const bundled = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.css');
-    if (fs.existsSync(bundled.fsPath)) found.push(bundled);
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    try {
-      for (const f of fs.readdirSync(media.fsPath).sort()) if (f.endsWith('.css')) found.push(vscode.Uri.joinPath(media, f));
-    } catch {
-      // no media folder
-    }
-    return found;
+    return [vscode.Uri.joinPath(this.extensionUri, 'media', 'webview.css')];
   }
 
   private onDisposed(panel: vscode.WebviewPanel): void {

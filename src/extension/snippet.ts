@@ -2,7 +2,6 @@
  * What "Trace" runs: the selection; without one, the current `# %%` cell and every cell above
  * it; in a notebook, the code cells up to the current one.
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunInput } from './interpreterClient';
 import { SourceMap } from './sourceMap';
@@ -23,7 +22,7 @@ export function notebookOfCell(doc: vscode.TextDocument): vscode.NotebookDocumen
 }
 
 function baseName(uri: vscode.Uri): string {
-  return path.posix.basename(uri.path) || uri.toString();
+  return uri.path.split('/').pop() || uri.toString();
 }
 
 /** The selection, widened to whole lines (a partial first line would shift every column). */

@@ -2,11 +2,13 @@
  * The graph panel's HTML: a fixed shell that loads the webview bundle. Nothing from a snippet
  * is ever put here: the trace travels as a message and the page renders it as text.
  */
-import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 
+/** A fresh nonce from Web Crypto (available in Node 20 and in browsers alike). */
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  const bytes = new Uint8Array(18);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** What the panel may load: the built bundles and the media folder, nothing else. */

@@ -2,9 +2,8 @@
  * The extension in VS Code for the web (package.json `browser`, bundled to
  * dist/web/extension.js): the desktop extension itself, with its interpreter in a Web Worker
  * (dist/web/worker.js) instead of a Node worker thread. esbuild.js builds it with platform
- * `browser`, puts host/defaultHost.web.ts in place of the Node host and gives the few Node
- * modules the shared code still imports their web stand-ins (web/shims/, an allowlist by
- * importing file); any other Node module fails the build.
+ * `browser` and puts host/defaultHost.web.ts in place of the Node host; the shared code
+ * imports no Node module, and any that sneaks in fails the build.
  */
 import * as vscode from 'vscode';
 import { activate as activateShared, deactivate as deactivateShared } from '../extension';
