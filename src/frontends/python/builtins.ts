@@ -177,8 +177,9 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     for (const x of ip.iterate(it)) acc = ip.binop('+', acc, x, false);
     return acc;
   });
-  def('enumerate', ([it, start]) => {
-    const s = start === undefined ? 0n : (start as bigint);
+  def('enumerate', ([it, start], kw) => {
+    const st = start ?? kw.get('start');
+    const s = st === undefined ? 0n : (st as bigint);
     const src = ip.iterate(it)[Symbol.iterator]();
     let i = s;
     return new PyIterator(
