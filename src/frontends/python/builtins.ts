@@ -138,7 +138,8 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     if (typeof v === 'number') return Math.abs(v);
     return ip.call(ip.getattr(v, 'abs'), []);
   });
-  def('round', ([v, nd]) => {
+  def('round', ([v, ndPos], kw) => {
+    const nd = ndPos ?? kw.get('ndigits');
     if (typeof v === 'bigint') return v;
     if (typeof v === 'number') {
       if (nd === undefined || nd === null) {
@@ -172,7 +173,8 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   };
   def('max', minmax(true));
   def('min', minmax(false));
-  def('sum', ([it, start]) => {
+  def('sum', ([it, startPos], kw) => {
+    const start = startPos ?? kw.get('start');
     let acc: PyValue = start === undefined ? 0n : start;
     for (const x of ip.iterate(it)) acc = ip.binop('+', acc, x, false);
     return acc;
