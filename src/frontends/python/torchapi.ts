@@ -811,6 +811,19 @@ export class TorchRuntime implements HostOps {
     );
   }
 
+  /**
+   * torch.set_grad_enabled(mode): unlike no_grad, it takes effect when called (so a plain call
+   * switches grad mode), and as a context manager restores the previous mode on exit.
+   */
+  setGradEnabledManager(mode: boolean): PyContextManager {
+    const prev = setGradEnabled(mode);
+    return new PyContextManager(
+      'set_grad_enabled',
+      () => null,
+      () => void setGradEnabled(prev),
+    );
+  }
+
   setPrintOptions(a: Args): void {
     const profile = a.kw.get('profile');
     const sci = a.kw.get('sci_mode');

@@ -148,7 +148,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     is_anomaly_enabled: () => false,
     no_grad: () => rt.gradModeManager('no_grad', false),
     enable_grad: () => rt.gradModeManager('enable_grad', true),
-    set_grad_enabled: (a) => rt.gradModeManager('set_grad_enabled', a.bool(0, 'mode', true)),
+    set_grad_enabled: (a) => rt.setGradEnabledManager(a.bool(0, 'mode', true)),
     inference_mode: () => rt.gradModeManager('inference_mode', false),
     is_tensor: (a) => a.get(0, 'obj') instanceof Tensor,
     numel: (a) => BigInt(T(a).numel),
