@@ -118,3 +118,16 @@ print(w.grad)`;
     assert.strictEqual(res[0].stdout, 'None\n');
   });
 });
+
+describe('torch.autograd.functional', () => {
+  it('jacobian and hessian (reverse mode, one grad per output element)', () => {
+    assert.strictEqual(
+      run(`import torch
+from torch.autograd.functional import jacobian, hessian
+x = torch.tensor([1., 2.])
+print(jacobian(lambda t: t ** 2 * 3, x))
+print(hessian(lambda t: (t ** 3).sum(), x))`),
+      'tensor([[ 6.,  0.],\n        [ 0., 12.]])\ntensor([[ 6.,  0.],\n        [ 0., 12.]])\n',
+    );
+  });
+});

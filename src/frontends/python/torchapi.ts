@@ -508,14 +508,60 @@ export class TorchRuntime implements HostOps {
   }
 
   /** torch.autograd.grad. */
-  grad(outputs: Tensor[], inputs: Tensor[], gradOutputs: (Tensor | null)[], retainGraph: boolean, allowUnused: boolean, createGraph = false): (Tensor | null)[] {
+  grad(
+    outputs: Tensor[],
+    inputs: Tensor[],
+    gradOutputs: (Tensor | null)[],
+    retainGraph: boolean,
+    allowUnused: boolean,
+    createGraph = false,
+    keepPass = true,
+  ): (Tensor | null)[] {
     const gs = outputs.map((o, i) => this.rootGradient(o, gradOutputs[i] ?? null, i));
-    const it = backwardSteps(outputs, gs, { retainGraph, createGraph, inputs, allowUnused, record: this.recordEvents });
+    const record = this.recordEvents && keepPass;
+    const it = backwardSteps(outputs, gs, { retainGraph, createGraph, inputs, allowUnused, record });
     const events: BackwardEvent[] = [];
     let r = it.next();
     for (; !r.done; r = it.next()) events.push(r.value);
-    this.passes.push({ kind: 'grad', root: outputs[0], gradient: gs[0], events, origin: this.ip.currentRange });
+    if (keepPass) this.passes.push({ kind: 'grad', root: outputs[0], gradient: gs[0], events, origin: this.ip.currentRange });
     return r.value ?? [];
+  }
+
+  /**
+   * torch.autograd.functional.jacobian (reverse mode, 1.13): one autograd.grad per output
+   * element; the result has shape output.shape + input.shape per (output, input) pair.
+   */
+  jacobian(func: PyValue, inputs: PyValue, createGraph: boolean): PyValue {
+    const tupleIn = inputs instanceof PyTuple || inputs instanceof PyList;
+    const ins = (tupleIn ? (inputs as PyTuple).items : [inputs]).map((v) => {
+      if (!(v instanceof Tensor)) throw new PyError('TypeError', `The inputs given to jacobian must be either a Tensor or a tuple of Tensors but the value at index 0 has type ${pyTypeOf(v)}.`);
+      if (createGraph && v.requiresGrad) return ops.view(v, v.shape.slice());
+      const d = ops.detach(v);
+      d.setRequiresGrad(true);
+      return d;
+    });
+    const out = this.ip.call(func, ins);
+    const tupleOut = out instanceof PyTuple;
+    const outs = (tupleOut ? (out as PyTuple).items : [out]).map((v) => {
+      if (!(v instanceof Tensor)) throw new PyError('TypeError', 'The outputs of the user-provided function given to jacobian must be either a Tensor or a tuple of Tensors');
+      return v;
+    });
+    const jac = outs.map((o) => {
+      const flat = ops.reshape(o, [-1]);
+      const rows: (Tensor | null)[][] = [];
+      for (let i = 0; i < flat.numel; i++) {
+        const oi = ops.select(flat, 0, i);
+        rows.push(oi.requiresGrad ? this.grad([oi], ins, [null], true, true, createGraph, false) : ins.map(() => null));
+      }
+      return ins.map((inp, j) => {
+        const parts = rows.map((r) => r[j] ?? ops.zeros(inp.shape, inp.dtype));
+        const stacked = parts.length ? ops.stack(parts, 0) : ops.zeros([0, ...inp.shape], inp.dtype);
+        const shaped = ops.reshape(stacked, [...o.shape, ...inp.shape]);
+        return createGraph ? shaped : ops.detach(shaped);
+      });
+    });
+    const pick = (row: Tensor[]): PyValue => (tupleIn ? new PyTuple(row) : row[0]);
+    return tupleOut ? new PyTuple(jac.map(pick)) : pick(jac[0]);
   }
 
   private defineMethods(): void {

@@ -219,6 +219,24 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     },
   });
   torch.attrs.set('autograd', autograd);
+  const functional = mod('torch.autograd.functional', {
+    jacobian: (a) => rt.jacobian(a.get(0, 'func'), a.get(1, 'inputs'), a.bool(2, 'create_graph', false)),
+    hessian: (a) => {
+      const func = a.get(0, 'func');
+      // the jacobian of the gradient, itself computed with create_graph so it can be differentiated
+      const checked = new PyBuiltin('f', (args) => {
+        const out = ip.call(func, args);
+        if (!(out instanceof Tensor) || out.numel !== 1) {
+          throw new PyError('RuntimeError', 'The function given to hessian should return a single element Tensor');
+        }
+        return ops.reshape(out, []);
+      });
+      const gradFn = new PyBuiltin('jac_func', (args) => rt.jacobian(checked, args.length === 1 ? args[0] : new PyTuple(args), true));
+      return rt.jacobian(gradFn, a.get(1, 'inputs'), a.bool(2, 'create_graph', false));
+    },
+  });
+  autograd.attrs.set('functional', functional);
+  ip.modules.set('torch.autograd.functional', functional);
   const vectorNorm = (a: Args) => {
     const ord = a.get(1, 'ord', 2n);
     const p = ord === null ? 2 : Number(ord);
