@@ -490,6 +490,15 @@ export class TorchRuntime implements HostOps {
     this.passes.push({ kind: 'backward', root, gradient: g, events, origin: this.ip.currentRange });
   }
 
+  /** torch.autograd.backward over several roots at once (one pass, as PyTorch runs it). */
+  backwardMany(roots: Tensor[], gradients: (Tensor | null)[], retainGraph: boolean, createGraph: boolean): void {
+    const gs = roots.map((r, i) => this.rootGradient(r, gradients[i] ?? null, i));
+    const it = backwardSteps(roots, gs, { retainGraph, createGraph, record: this.recordEvents });
+    const events: BackwardEvent[] = [];
+    for (let r = it.next(); !r.done; r = it.next()) events.push(r.value);
+    this.passes.push({ kind: 'backward', root: roots[0], gradient: gs[0], events, origin: this.ip.currentRange });
+  }
+
   rootGradient(root: Tensor, gradient: Tensor | null, i: number): Tensor {
     if (!root.requiresGrad) {
       throw new PyError('RuntimeError', `element ${i} of tensors does not require grad and does not have a grad_fn`);

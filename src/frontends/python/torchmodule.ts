@@ -208,7 +208,11 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     },
     backward: (a) => {
       const outs = tensorList(ip, a.get(0, 'tensors'));
-      for (const o of outs) rt.backward(o, null, a.bool(2, 'retain_graph', false));
+      const g = a.get(1, 'grad_tensors', null);
+      const grads = g === null ? outs.map(() => null) : (tensorList(ip, g) as (Tensor | null)[]);
+      const create = a.bool(3, 'create_graph', false);
+      const retain = a.get(2, 'retain_graph', null);
+      rt.backwardMany(outs, grads, retain === null ? create : ip.truthy(retain), create);
       return null;
     },
     set_detect_anomaly: () => rt.gradModeManager('set_detect_anomaly', isGradEnabled()),
