@@ -474,7 +474,8 @@ export function cast(a: Tensor, dtype: DType): Tensor {
     dtype === 'bool'
       ? (x: number) => (x ? 1 : 0)
       : dtype === 'int64' || dtype === 'int32'
-        ? (x: number) => (Number.isFinite(x) ? Math.trunc(x) : x !== x ? -9223372036854775808 : x > 0 ? -9223372036854775808 : -9223372036854775808)
+        ? // NaN and ±inf become INT64_MIN on x86, as a C++ cast there does
+          (x: number) => (Number.isFinite(x) ? Math.trunc(x) : -9223372036854775808)
         : (x: number) => x;
   const out = unaryMap(a, dtype, f);
   if (isFloating(dtype)) record('ToCopyBackward0', [a], [out], ([g]) => [g ? cast(g, a.dtype) : null]);

@@ -1,4 +1,5 @@
 import { noGrad, isGradEnabled } from '../autograd/gradMode';
+import { record } from '../autograd/node';
 import { TorchError } from '../errors';
 import { Tensor } from '../tensor';
 import { isFloating, castScalar } from '../dtype';
@@ -83,7 +84,6 @@ export function fillInPlace(t: Tensor, v: number, name: string): Tensor {
   });
 }
 
-import { record } from '../autograd/node';
 function recordZero(name: string, input: Tensor, out: Tensor): void {
   record(name, [input], [out], ([g]) => [g ? Tensor.zeros(g.shape, g.dtype) : null]);
 }

@@ -4,8 +4,7 @@ import { TorchError } from '../errors';
 import { Tensor } from '../tensor';
 import { add, mul } from './elementwise';
 import { matmulKernel } from './kernels';
-import { sum } from './reduce';
-import { reshape, squeeze, t2, transpose, unsqueeze } from './views';
+import { expand, reshape, squeeze, t2, transpose, unsqueeze } from './views';
 
 /**
  * C[m×n] = A[m×k] · B[k×n] on contiguous row-major data. float32 accumulates with one
@@ -235,7 +234,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-import { expand } from './views';
 const expandTo = (t: Tensor, shape: number[]): Tensor => expand(t, shape);
 
 function broadcastBatch(a: number[], b: number[]): number[] {
@@ -282,4 +280,3 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
   return bias ? add(out, bias) : out;
 }
 
-export { sum };

@@ -7,7 +7,6 @@ import { warn } from '../warnings';
 import { abs, mul, sub } from './elementwise';
 import { expandValues } from './kernels';
 import { mean, sum } from './reduce';
-import { getDefaultDtype } from './scalar';
 import { torchSum } from './cascadeSum';
 
 type Reduction = 'mean' | 'sum' | 'none';
@@ -277,4 +276,3 @@ export function crossEntropy(input: Tensor, target: Tensor, reduction: Reduction
   return nllLoss(logSoftmax(input, input.ndim === 1 ? 0 : 1), target, reduction);
 }
 
-export { getDefaultDtype };

@@ -3,8 +3,8 @@ import { allocate, DType, isFloating, scalarTypeName } from '../dtype';
 import { TorchError } from '../errors';
 import { normDim, numel, Shape } from '../shape';
 import { Tensor } from '../tensor';
-import { cast, div, mul, sub, sqrt as sqrtOp, exp as expOp } from './elementwise';
-import { broadcastStrides, expandValues, fromValues } from './kernels';
+import { div, mul, sub, exp as expOp } from './elementwise';
+import { expandValues, fromValues } from './kernels';
 import { expand, reshape } from './views';
 import { getDefaultDtype } from './scalar';
 import { torchSum } from './cascadeSum';
@@ -251,21 +251,20 @@ export function maxDim(t: Tensor, dim: number, keepdim: boolean, isMax = true): 
   const node = record(isMax ? 'MaxBackward0' : 'MinBackward0', [t], [values], ([gr], node) => {
     if (!gr) return [null];
     const ind = node.unpack('indices');
-    return [indexSelectBackward(gr, ind, shape, d, keepdim)];
+    return [indexSelectBackward(gr, ind, shape, d)];
   });
   if (node) node.save('indices', indices);
   return [values, indices];
 }
 
 /** Scatters grad (reduced over dim) back to the positions given by indices along dim. */
-function indexSelectBackward(g: Tensor, ind: Tensor, shape: number[], dim: number, keepdim: boolean): Tensor {
+function indexSelectBackward(g: Tensor, ind: Tensor, shape: number[], dim: number): Tensor {
   const out = allocate(g.dtype, numel(shape));
   const outer = numel(shape.slice(0, dim));
   const inner = numel(shape.slice(dim + 1));
   const size = shape[dim] ?? 1;
   const gv = g.values();
   const iv = ind.values();
-  void keepdim;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const k = o * inner + i;
@@ -277,9 +276,7 @@ function indexSelectBackward(g: Tensor, ind: Tensor, shape: number[], dim: numbe
 
 export function argmax(t: Tensor, dim: number | null, keepdim: boolean, isMax = true): Tensor {
   if (dim === null) {
-    const flat = new Tensor(t.storage, t.dtype, [t.numel], [1], 0);
     const src = t.isContiguous() ? new Tensor(t.storage, t.dtype, [t.numel], [1], t.offset) : Tensor.fromData(t.values(), [t.numel], t.dtype);
-    void flat;
     const [, i] = maxDim(src, 0, false, isMax);
     return i;
   }
@@ -445,4 +442,3 @@ export function sumToShape(g: Tensor, shape: Shape, onError: () => never): Tenso
   return Tensor.fromData(r.values(), shape, g.dtype);
 }
 
-export { broadcastStrides, cast, sqrtOp };

@@ -1,5 +1,5 @@
 import { record } from '../autograd/node';
-import { allocate } from '../dtype';
+import { allocate, promoteTypes as promote } from '../dtype';
 import { TorchError } from '../errors';
 import { contiguousStrides, normDim, numel, sameShape } from '../shape';
 import { Tensor } from '../tensor';
@@ -396,7 +396,6 @@ export function cat(ts: Tensor[], dim = 0): Tensor {
   return res;
 }
 
-import { promoteTypes as promote } from '../dtype';
 
 export function stack(ts: Tensor[], dim = 0): Tensor {
   if (ts.length === 0) throw new TorchError('RuntimeError', 'stack expects a non-empty TensorList');
