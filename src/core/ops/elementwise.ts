@@ -1,4 +1,4 @@
-import { record, Node } from '../autograd/node';
+import { record } from '../autograd/node';
 import { DType, isFloating } from '../dtype';
 import { TorchError } from '../errors';
 import { Tensor } from '../tensor';
@@ -485,5 +485,3 @@ export function cast(a: Tensor, dtype: DType): Tensor {
 export function zerosLikeT(t: Tensor): Tensor {
   return Tensor.zeros(t.shape, t.dtype);
 }
-
-export type { Node };

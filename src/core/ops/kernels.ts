@@ -1,5 +1,5 @@
 import { allocate, DType, Storage } from '../dtype';
-import { broadcastShapes, contiguousStrides, numel, sameShape, Shape } from '../shape';
+import { broadcastShapes, numel, sameShape, Shape } from '../shape';
 import { Tensor } from '../tensor';
 
 /*
@@ -779,4 +779,3 @@ export function fromValues(vals: ArrayLike<number>, shape: Shape, dtype: DType):
   return Tensor.fromData(out, shape, dtype);
 }
 
-export { contiguousStrides };
