@@ -31,7 +31,8 @@ nanmedian nanquantile nansum neg_ nonzero normal_ not_equal ones_like_ outer pin
 randint_like ravel real renorm repeat_interleave reshape_ roll rot90 rsqrt save scatter scatter_add searchsorted set_rng_state sgn sign signbit
 sinc slogdet  special split_with_sizes square_ std_mean stft svd swapaxes take take_along_dim tensor_split tensordot tile  trace trapz
 tril tril_indices triu triu_indices unique unique_consecutive unravel_index vander var_mean vdot view_as_complex vsplit vstack xlogy zeros_like_
-cuda backends jit utils distributions fx onnx quantization sparse testing hub compile`;
+backends jit utils distributions fx onnx quantization sparse testing hub compile
+float16 half bfloat16 int8 int16 uint8 short complex64 complex128 cfloat cdouble`;
 
 const NN = `AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d BatchNorm1d BatchNorm2d Bilinear CELU ConstantPad1d
 Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity CTCLoss Dropout2d ELU Embedding EmbeddingBag

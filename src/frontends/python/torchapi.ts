@@ -272,12 +272,14 @@ export class TorchRuntime implements HostOps {
     if (v instanceof Node) return `<${v.isAccumulateGrad ? 'AccumulateGrad' : v.name} object at ${fakeAddress(v)}>`;
     if (v instanceof PyDType) return torchName(v.dtype);
     if (v instanceof PyTuple && v.tag === 'Size') return `torch.Size([${v.items.map((x) => String(x)).join(', ')}])`;
+    if (v instanceof PyTuple && v.tag === 'device') return `device(type='${String(v.items[0])}')`;
     if (v instanceof PyNdArray) return npRepr(v);
     if (v instanceof PyContextManager) return `<torch.autograd.grad_mode.${v.typeName} object at ${fakeAddress(v)}>`;
     return undefined;
   }
 
   str(v: PyValue): string | undefined {
+    if (v instanceof PyTuple && v.tag === 'device') return String(v.items[0]);
     return v instanceof PyNdArray && v.tensor.ndim > 0 ? npStr(v) : undefined;
   }
 
@@ -388,6 +390,7 @@ export class TorchRuntime implements HostOps {
       if (name === 'numel') return new PyBuiltin('numel', () => BigInt(obj.items.reduce((a: number, x) => a * Number(x), 1)));
       return undefined;
     }
+    if (obj instanceof PyTuple && obj.tag === 'device') return name === 'type' ? obj.items[0] : name === 'index' ? null : undefined;
     if (obj instanceof PyTuple && obj.fields) {
       const i = obj.fields.indexOf(name);
       return i >= 0 ? obj.items[i] : undefined;
@@ -472,7 +475,7 @@ export class TorchRuntime implements HostOps {
       case 'is_cuda':
         return false;
       case 'device':
-        return this.ip.builtins.get('__device_cpu__') ?? 'cpu';
+        return cpuDevice;
       case 'itemsize':
         return BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[t.dtype]);
     }
@@ -740,13 +743,17 @@ export class TorchRuntime implements HostOps {
     M.set('bool', conv('bool'));
     M.set('to', (t, a) => {
       const d = a.get(0, 'dtype', null);
+      checkDevice(d);
+      checkDevice(a.kw.get('device') ?? null);
       if (d instanceof PyDType) return ops.cast(t, d.dtype);
+      if (a.args[1] instanceof PyDType) return ops.cast(t, a.args[1].dtype);
       if (a.kw.get('dtype') instanceof PyDType) return ops.cast(t, (a.kw.get('dtype') as PyDType).dtype);
       if (d instanceof Tensor) return ops.cast(t, d.dtype);
       return t;
     });
     M.set('type_as', (t, a) => ops.cast(t, a.tensor(0, 'other').dtype));
     M.set('cpu', (t) => t);
+    M.set('cuda', () => checkDevice('cuda'));
     M.set('type', (t, a) => {
       if (!a.has(0, 'dtype')) return legacyName(t.dtype);
       const d = a.get(0, 'dtype');
@@ -895,6 +902,18 @@ export class TorchRuntime implements HostOps {
   isGradEnabled(): boolean {
     return isGradEnabled();
   }
+}
+
+/** torch.device: a tagged tuple holding the device type (only 'cpu' exists here). */
+export const makeDevice = (type: string): PyTuple => new PyTuple([type], 'device');
+const cpuDevice = makeDevice('cpu');
+
+/** A move to a device: CPU is a no-op; anything else fails as a CPU-only PyTorch build does. */
+export function checkDevice(d: PyValue): null {
+  const type = d instanceof PyTuple && d.tag === 'device' ? String(d.items[0]) : typeof d === 'string' ? d.split(':')[0] : null;
+  if (type === null || type === 'cpu') return null;
+  if (type === 'cuda') throw new PyError('AssertionError', 'Torch not compiled with CUDA enabled');
+  throw new PyError('NotImplementedError', `device '${type}' is not supported by Autograd Lens (CPU only)`);
 }
 
 export function sizeOf(t: Tensor): PyTuple {

@@ -4,7 +4,7 @@ import { pyFloatRepr } from '../../core/format/numfmt';
 import { Args, seqInts } from './args';
 import { Interpreter } from './interp';
 import { installNumpy } from './numpyapi';
-import { DTYPES, sizeOf, TorchRuntime } from './torchapi';
+import { checkDevice, DTYPES, makeDevice, sizeOf, TorchRuntime } from './torchapi';
 import {
   PyBuiltin,
   PyClass,
@@ -164,6 +164,10 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     broadcast_shapes: (a) => new PyTuple(a.args.reduce((s: number[], x) => broadcastShapes(s, seqInts(x, 'broadcast_shapes')), []).map((n) => BigInt(n)), 'Size'),
     result_type: (a) => rt.dtypeObj(ops.resultType(rt.operandArg(a, 0, 'tensor1'), rt.operandArg(a, 1, 'tensor2'))),
     promote_types: (a) => rt.dtypeObj(ops.resultType(Tensor.zeros([1], (a.get(0, 'type1') as never as { dtype: DType }).dtype), Tensor.zeros([1], (a.get(1, 'type2') as never as { dtype: DType }).dtype))),
+    device: (a) => {
+      const t = String(a.get(0, 'type'));
+      return makeDevice(t.split(':')[0]);
+    },
     Size: (a) => new PyTuple(seqInts(a.get(0, 'sizes', new PyTuple([])), 'Size').map((n) => BigInt(n)), 'Size'),
   };
   // functions that mirror tensor methods
@@ -248,6 +252,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   };
   const linalg = mod('torch.linalg', { vector_norm: vectorNorm, norm: vectorNorm });
   torch.attrs.set('linalg', linalg);
+  const cuda = mod('torch.cuda', { is_available: () => false, device_count: () => 0n });
+  torch.attrs.set('cuda', cuda);
+  ip.modules.set('torch.cuda', cuda);
   ip.modules.set('torch.linalg', linalg);
 
   const F = mod('torch.nn.functional', {
@@ -422,6 +429,12 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     setTraining(self, false);
     return self;
   });
+  native(Module, 'to', (self, a) => {
+    checkDevice(a.get(0, 'device', null));
+    return self;
+  });
+  native(Module, 'cpu', (self) => self);
+  native(Module, 'cuda', () => checkDevice('cuda'));
   native(Module, 'state_dict', (self) => {
     const d = new PyDict();
     d.ordered = true;
