@@ -1,13 +1,8 @@
 import * as assert from 'assert';
-import { splitCells } from '../../src/frontends/python/cells';
-import { runCells } from '../../src/frontends/python/runner';
-import { traceOfRun } from '../../src/frontends/python/trace';
+import { traceOfSource } from '../../src/frontends/python/trace';
 import { dotString, traceToDot } from '../../src/trace/dot';
 
-function trace(src: string) {
-  const cells = splitCells(src);
-  return traceOfRun(cells, runCells(cells));
-}
+const trace = (src: string) => traceOfSource(src);
 
 const TUTORIAL = `import torch
 torch.manual_seed(0)

@@ -1,15 +1,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { splitCells } from '../../src/frontends/python/cells';
-import { runCells } from '../../src/frontends/python/runner';
-import { traceOfRun } from '../../src/frontends/python/trace';
+import { traceOfSource } from '../../src/frontends/python/trace';
 import { validateTrace } from '../../src/trace/trace';
 
-function trace(src: string) {
-  const cells = splitCells(src);
-  return traceOfRun(cells, runCells(cells));
-}
+const trace = (src: string) => traceOfSource(src);
 
 describe('trace', () => {
   it('records the tutorial graph, one step per node, and .grad before + incoming = after', () => {

@@ -1,15 +1,10 @@
 import * as assert from 'assert';
-import { splitCells } from '../../src/frontends/python/cells';
-import { runCells } from '../../src/frontends/python/runner';
-import { traceOfRun } from '../../src/frontends/python/trace';
+import { traceOfSource } from '../../src/frontends/python/trace';
 import type { Trace, TraceNode, TraceTensor } from '../../src/trace/trace';
 import { LayoutGraphInput, layoutGraph, LayoutResult } from '../../src/webview/layout/layered';
 import { layoutTrace } from '../../src/webview/layout/layoutTrace';
 
-function traceOf(src: string): Trace {
-  const cells = splitCells(src);
-  return traceOfRun(cells, runCells(cells));
-}
+const traceOf = (src: string) => traceOfSource(src);
 
 const TUTORIAL = `import torch
 torch.manual_seed(0)

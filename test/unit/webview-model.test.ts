@@ -1,18 +1,12 @@
 import * as assert from 'assert';
-import { splitCells } from '../../src/frontends/python/cells';
-import { runCells } from '../../src/frontends/python/runner';
-import { traceOfRun } from '../../src/frontends/python/trace';
-import type { Trace } from '../../src/trace/trace';
+import { traceOfSource } from '../../src/frontends/python/trace';
 import { buildDrawGraph } from '../../src/webview/model/graphModel';
 import { findRepeats } from '../../src/webview/model/repeats';
 import { searchTrace } from '../../src/webview/model/search';
 import { applyCommand, clampPosition, executionsOf, gradHistory, optimizerHistory, stepView } from '../../src/webview/model/stepper';
 import { divergingColor, previewValue, shortNumber } from '../../src/webview/model/values';
 
-function traceOf(src: string): Trace {
-  const cells = splitCells(src);
-  return traceOfRun(cells, runCells(cells));
-}
+const traceOf = (src: string) => traceOfSource(src);
 
 const LOOP = `import torch
 import torch.nn as nn

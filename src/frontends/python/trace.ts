@@ -1,8 +1,8 @@
 import { Tensor } from '../../core';
 import type { Trace, TraceCell } from '../../trace/trace';
 import { buildTrace } from '../traceBuilder';
-import { CellResult, RunResult } from './runner';
-import { Cell } from './cells';
+import { CellResult, RunOptions, RunResult, runCells } from './runner';
+import { Cell, splitCells } from './cells';
 import { PyDict, PyInstance, PyList, PyTuple, PyValue } from './values';
 
 /** The Python names of tensors reachable from the globals: x, model.lin.weight, params[0]. */
@@ -60,4 +60,10 @@ export function traceOfRun(cells: Cell[], result: RunResult, maxNodes = 20_000):
     printOptions: rt.printOptions,
     maxNodes,
   });
+}
+
+/** Splits a source into `# %%` cells, runs them and returns the trace (what the CLI's --trace writes). */
+export function traceOfSource(source: string, options: RunOptions = {}): Trace {
+  const cells = splitCells(source);
+  return traceOfRun(cells, runCells(cells, options));
 }

@@ -13,6 +13,7 @@ import { clear, h, s } from '../dom';
 import type { LayoutResult } from '../layout/layered';
 import type { DrawGraph, DrawNode } from '../model/graphModel';
 import { CUT_LEN, edgePath, labelWidth, renderBadge, renderEdge, renderEdgeLabel, renderNode } from './shapes';
+import type { ExportPalette } from './exportSvg';
 
 /** Beyond this many visible nodes the view switches to the canvas… */
 const CANVAS_NODES = 1200;
@@ -61,19 +62,8 @@ export interface GraphViewEvents {
   onTransform(t: ViewTransform): void;
 }
 
-interface Palette {
-  bg: string;
-  box: string;
-  border: string;
-  edge: string;
-  flow: string;
-  root: string;
-  param: string;
-  acc: string;
-  nograd: string;
-  group: string;
-  current: string;
-}
+/** The colours the canvas layer needs: those of the exported SVG without the text colours. */
+type Palette = Omit<ExportPalette, 'fg' | 'muted' | 'fontMono'>;
 
 export class GraphView {
   readonly root: HTMLElement;
