@@ -696,6 +696,14 @@ export class TorchRuntime implements HostOps {
     M.set('squeeze', (t, a) => (a.has(0, 'dim') ? ops.squeeze(t, a.int(0, 'dim')) : ops.squeeze(t)));
     M.set('expand', (t, a) => ops.expand(t, a.shape(0)));
     M.set('expand_as', (t, a) => ops.expand(t, a.tensor(0, 'other').shape));
+    M.set('broadcast_to', (t, a) => ops.expand(t, a.shape(0)));
+    M.set('swapaxes', (t, a) => ops.transpose(t, a.int(0, 'axis0'), a.int(1, 'axis1')));
+    M.set('swapdims', (t, a) => ops.transpose(t, a.int(0, 'dim0'), a.int(1, 'dim1')));
+    M.set('tile', (t, a) => {
+      const reps = a.shape(0, 'dims');
+      const full = [...new Array<number>(Math.max(0, t.ndim - reps.length)).fill(1), ...reps];
+      return ops.repeat(t, full);
+    });
     M.set('repeat', (t, a) => ops.repeat(t, a.shape(0, 'repeats')));
     M.set('flip', (t, a) => ops.flip(t, a.shape(0, 'dims')));
     M.set('chunk', (t, a) => new PyTuple(ops.chunk(t, a.int(0, 'chunks'), a.int(1, 'dim', 0))));

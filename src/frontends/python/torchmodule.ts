@@ -155,6 +155,11 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     cat: (a) => ops.cat([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
     concat: (a) => ops.cat([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
     stack: (a) => ops.stack([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
+    vstack: (a) => ops.cat(([...ip.iterate(a.get(0, 'tensors'))] as Tensor[]).map((t) => (t.ndim < 2 ? ops.reshape(t, [1, t.numel]) : t)), 0),
+    hstack: (a) => {
+      const ts = [...ip.iterate(a.get(0, 'tensors'))] as Tensor[];
+      return ops.cat(ts, ts.every((t) => t.ndim === 1) ? 0 : 1);
+    },
     where: (a) => ops.where(a.tensor(0, 'condition'), rt.operandArg(a, 1, 'input'), rt.operandArg(a, 2, 'other')),
     equal: (a) => {
       const x = T(a);
@@ -179,6 +184,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'reshape', 'flatten', 't', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'unbind', 'narrow', 'select', 'clone',
     'detach', 'softmax', 'log_softmax', 'addcmul', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maximum', 'minimum', 'logical_and', 'logical_or',
     'logical_not', 'allclose', 'nonzero', 'flip', 'masked_fill', 'numel', 'sort', 'argsort', 'topk', 'median',
+    'broadcast_to', 'swapaxes', 'swapdims', 'tile', 'expand_as', 'repeat', 'view_as', 'reshape_as', 'clamp_min', 'clamp_max',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
