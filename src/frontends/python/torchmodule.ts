@@ -389,8 +389,8 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     const fwd = ip.getattr(self, 'forward');
     return ip.call(fwd, a.args, a.kw);
   });
-  native(Module, 'forward', () => {
-    throw new PyError('NotImplementedError', 'Module [Module] is missing the required "forward" function');
+  native(Module, 'forward', (self) => {
+    throw new PyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);
   });
   const namedParams = (m: PyInstance, prefix = ''): [string, Tensor][] => {
     const st = moduleState(m);
