@@ -296,6 +296,13 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   ip.modules.set('torch.autograd', autograd);
   ip.modules.set('numpy', installNumpy(ip, (v, d) => rt.tensorFromData(v, d)));
   ip.modules.set('math', installMath());
+  const collections = new PyModule('collections');
+  collections.attrs.set('OrderedDict', new PyBuiltin('OrderedDict', (args, kw) => {
+    const d = ip.call(ip.builtins.get('dict')!, args, kw) as PyDict;
+    d.ordered = true;
+    return d;
+  }, 'type'));
+  ip.modules.set('collections', collections);
 }
 
 const generatorClass = new PyClass('Generator', [], 'torch._C');
@@ -560,7 +567,12 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   loss('NLLLoss', ops.nllLoss);
   const Sequential = builtinModule(
     'Sequential',
-    (self, a) => a.args.forEach((m, i) => ip.setattr(self, String(i), m)),
+    (self, a) => {
+      // Sequential(OrderedDict([('fc1', ...), ...])) names its children; otherwise 0, 1, 2, ...
+      const only = a.args[0];
+      if (a.args.length === 1 && only instanceof PyDict) for (const [k, m] of only.entries()) ip.setattr(self, String(k), m);
+      else a.args.forEach((m, i) => ip.setattr(self, String(i), m));
+    },
     (self, a) => {
       let x = a.get(0, 'input');
       for (const m of moduleState(self).modules.values()) x = ip.call(m, [x]);
