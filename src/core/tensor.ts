@@ -30,7 +30,8 @@ export class Tensor {
   isParameter = false;
   /** The tensor this one is a view of (shares storage and version counter). */
   viewBase: Tensor | null = null;
-  hooks: TensorHook[] = [];
+  /** register_hook on a leaf (created on first use: most tensors never have one). */
+  hooks: TensorHook[] | null = null;
   /** The AccumulateGrad node of a leaf, created on first use and reused, as PyTorch does. */
   accumulator: Node | null = null;
   versionCounter = new VersionCounter();

@@ -132,7 +132,7 @@ function anyGradient(gs: (Tensor | null)[]): boolean {
 /** Whether runHooks could do anything for this node (hooks or retain_grad on an output). */
 function hasHooks(node: Node): boolean {
   if (node.retained.size > 0) return true;
-  return node.isAccumulateGrad ? node.variable!.hooks.length > 0 : node.preHooks.size > 0;
+  return node.isAccumulateGrad ? (node.variable!.hooks?.length ?? 0) > 0 : node.preHooks.size > 0;
 }
 
 /**

@@ -201,15 +201,27 @@ export function gradientEdge(t: Tensor | null): Edge | null {
 export function record(name: string, inputs: readonly (Tensor | null)[], outputs: readonly Tensor[], vjp: Vjp): Node | null {
   if (!isGradEnabled()) return null;
   let any = false;
-  for (const t of inputs) if (t && t.requiresGrad) any = true;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t !== null && t.requiresGrad) {
+      any = true;
+      break;
+    }
+  }
   if (!any) return null;
-  const next = inputs.map(gradientEdge);
-  const meta = inputs.map((t) => (t ? { shape: t.shape.slice(), dtype: t.dtype } : null));
+  const next = new Array<Edge | null>(inputs.length);
+  const meta = new Array<InputMeta | null>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    next[i] = gradientEdge(t);
+    // shapes are never mutated in place (ops make new arrays), so the input's own array is kept
+    meta[i] = t ? { shape: t.shape, dtype: t.dtype } : null;
+  }
   const node = new Node(name, next, meta, outputs.length, vjp);
-  outputs.forEach((o, i) => {
-    o.gradFn = node;
-    o.outputNr = i;
-  });
-  node.outputs = outputs.slice();
+  for (let i = 0; i < outputs.length; i++) {
+    outputs[i].gradFn = node;
+    outputs[i].outputNr = i;
+  }
+  node.outputs = outputs as Tensor[];
   return node;
 }

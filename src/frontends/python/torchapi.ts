@@ -795,7 +795,7 @@ export class TorchRuntime implements HostOps {
         const r = ip.call(fn, [g]);
         return r instanceof Tensor ? r : null;
       };
-      if (t.isLeaf) t.hooks.push(hook);
+      if (t.isLeaf) (t.hooks ??= []).push(hook);
       else {
         t.gradFn!.addPreHook(t.outputNr, hook);
       }
