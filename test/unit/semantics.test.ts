@@ -131,3 +131,27 @@ print(hessian(lambda t: (t ** 3).sum(), x))`),
     );
   });
 });
+
+describe("warnings under Python's default filter", () => {
+  it('a warning from torch code shows once per process, one from the user line once per line and cell', () => {
+    const src = `# %%
+import torch
+import torch.nn as nn
+p = torch.tensor([[1.], [2.]])
+t = torch.tensor([1., 3.])
+l = nn.MSELoss()
+l(p, t)
+l(p, t)
+y = torch.ones(2, requires_grad=True) * 2
+for i in range(2):
+    y.grad
+# %%
+l(p, t)
+y.grad`;
+    const cells = runCells(splitCells(src)).cells;
+    assert.deepStrictEqual(
+      cells.map((c) => c.warnings.map((w) => w.message.slice(0, 12))),
+      [['Using a targ', 'The .grad at'], ['The .grad at']],
+    );
+  });
+});

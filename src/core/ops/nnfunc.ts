@@ -65,6 +65,7 @@ function checkTargetSize(input: Tensor, target: Tensor): void {
       'UserWarning',
       `Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])). ` +
         'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
+      'library', // warnings.warn inside torch/nn/functional.py
     );
   }
 }

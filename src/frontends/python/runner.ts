@@ -57,14 +57,17 @@ export function createSession(opts: RunOptions = {}): { ip: Interpreter; rt: Tor
 export function runCells(cells: Cell[], opts: RunOptions = {}): RunResult {
   const { ip, rt, out } = createSession(opts);
   const results: CellResult[] = [];
+  const shownFromLibrary = new Set<string>();
   for (const cell of cells) {
     out.length = 0;
     const warnings: { category: string; message: string }[] = [];
     const seen = new Set<string>();
-    setWarningSink((category, message) => {
-      const key = `${category}|${message}|${ip.currentRange?.line ?? 0}`;
-      if (seen.has(key)) return;
-      seen.add(key);
+    setWarningSink((category, message, origin) => {
+      // a warning located in torch's own code is shown once per process (across cells)
+      const registry = origin === 'library' ? shownFromLibrary : seen;
+      const key = origin === 'library' ? `${category}|${message}` : `${category}|${message}|${ip.currentRange?.line ?? 0}`;
+      if (registry.has(key)) return;
+      registry.add(key);
       warnings.push({ category, message });
     });
     let error: string | null = null;

@@ -267,11 +267,11 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     linear: (a) => ops.linear(T(a), a.tensor(1, 'weight'), a.optTensor(2, 'bias')),
     relu: (a) => ops.relu(T(a)),
     sigmoid: (a) => {
-      warn('UserWarning', 'nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.');
+      warn('UserWarning', 'nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.', 'library');
       return ops.sigmoid(T(a));
     },
     tanh: (a) => {
-      warn('UserWarning', 'nn.functional.tanh is deprecated. Use torch.tanh instead.');
+      warn('UserWarning', 'nn.functional.tanh is deprecated. Use torch.tanh instead.', 'library');
       return ops.tanh(T(a));
     },
     softplus: (a) => ops.softplus(T(a)),
