@@ -155,3 +155,23 @@ y.grad`;
     );
   });
 });
+
+describe('in-place ops on views of graph tensors', () => {
+  it('rebase the base onto CopySlices, with gradients through the view and around it', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+y = x * 2
+y[0].mul_(10)
+print(y)
+y.sum().backward()
+print(x.grad)
+a = torch.tensor([1., 2.], requires_grad=True)
+z = torch.zeros(3)
+z[1:].add_(a * 3)
+z.sum().backward()
+print(z.grad_fn.name(), a.grad)`),
+      'tensor([20.,  4.,  6.], grad_fn=<CopySlices>)\ntensor([20.,  2.,  2.])\nCopySlices tensor([3., 3.])\n',
+    );
+  });
+});

@@ -27,11 +27,12 @@ export function applyInPlace(t: Tensor, compute: (old: Tensor) => Tensor): Tenso
   if (!isFloating(t.dtype) && isFloating(r.dtype)) {
     throw new TorchError('RuntimeError', `result type Float can't be cast to the desired output type ${longName(t.dtype)}`);
   }
+  const base = t.viewBase;
+  const baseOld = recording && r.gradFn && base && base !== t ? snapshot(base) : null;
   writeValues(t, r);
-  if (recording && r.gradFn) {
-    if (t.viewBase && t.viewBase.requiresGrad) {
-      throw new TorchError('NotImplementedError', 'in-place operations on views of tensors that require grad are not supported yet');
-    }
+  if (baseOld && base) {
+    rebaseViewWrite(t, base, baseOld, r);
+  } else if (recording && r.gradFn) {
     t.gradFn = r.gradFn;
     t.outputNr = r.outputNr;
     t.gradFn.retain(t.outputNr, null);
@@ -39,6 +40,49 @@ export function applyInPlace(t: Tensor, compute: (old: Tensor) => Tensor): Tenso
     t.gradFn.outputs[t.outputNr] = t;
   }
   return t;
+}
+
+/**
+ * An in-place op on a view of a tensor in the graph (y[0].mul_(2)): as PyTorch does, the base's
+ * history becomes CopySlices — the old base with the view's region replaced by the op's result —
+ * and the view is re-derived from the new base (AsStridedBackward0).
+ */
+function rebaseViewWrite(view: Tensor, base: Tensor, baseOld: Tensor, r: Tensor): void {
+  if (!base.isContiguous()) {
+    throw new TorchError('NotImplementedError', 'in-place operations on views of non-contiguous tensors in the graph are not supported yet');
+  }
+  // the view's elements as flat indices into the base
+  const region = new Int32Array(view.numel);
+  for (let i = 0; i < region.length; i++) region[i] = view.storageIndex(i) - base.offset;
+  const viewShape = view.shape.slice();
+  const src = r.shape.join() === viewShape.join() ? r : Tensor.fromData(expandValues(r, viewShape), viewShape, r.dtype);
+  const out = Tensor.fromData(base.copyValues(), base.shape, base.dtype);
+  record('CopySlices', [baseOld, src], [out], ([g]) => {
+    if (!g) return [null, null];
+    const gv = g.values();
+    const rest = Tensor.fromData(gv.slice(), g.shape, g.dtype);
+    const part = Tensor.zeros(viewShape, g.dtype);
+    for (let i = 0; i < region.length; i++) {
+      part.storage.data[i] = gv[region[i]];
+      rest.storage.data[region[i]] = 0;
+    }
+    return [rest, part];
+  });
+  base.gradFn = out.gradFn;
+  base.outputNr = 0;
+  base.gradFn!.outputs[0] = base;
+  const baseShape = base.shape.slice();
+  const again = view.aliasWith(view.shape, view.strides, view.offset);
+  record('AsStridedBackward0', [base], [again], ([g]) => {
+    if (!g) return [null];
+    const full = Tensor.zeros(baseShape, g.dtype);
+    const gv = g.values();
+    for (let i = 0; i < region.length; i++) full.storage.data[region[i]] += gv[i];
+    return [full];
+  });
+  view.gradFn = again.gradFn;
+  view.outputNr = 0;
+  view.gradFn!.outputs[0] = view;
 }
 
 const longName = (d: string): string => (d === 'int64' ? 'Long' : d === 'bool' ? 'Bool' : d === 'int32' ? 'Int' : d);
