@@ -280,3 +280,66 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
   return bias ? add(out, bias) : out;
 }
 
+
+/** torch.diag: a vector to a diagonal matrix, or a matrix's diagonal (DiagBackward0). */
+export function diag(t: Tensor, diagonal = 0): Tensor {
+  if (t.ndim === 1) {
+    const n = t.shape[0] + Math.abs(diagonal);
+    const out = Tensor.zeros([n, n], t.dtype);
+    const v = t.values();
+    for (let i = 0; i < v.length; i++) {
+      const r = diagonal >= 0 ? i : i - diagonal;
+      const c = diagonal >= 0 ? i + diagonal : i;
+      out.storage.data[r * n + c] = v[i];
+    }
+    record('DiagBackward0', [t], [out], ([g]) => {
+      if (!g) return [null];
+      const gv = g.values();
+      const back = allocate(g.dtype, v.length);
+      for (let i = 0; i < v.length; i++) back[i] = gv[(diagonal >= 0 ? i : i - diagonal) * n + (diagonal >= 0 ? i + diagonal : i)];
+      return [Tensor.fromData(back, t.shape, g.dtype)];
+    });
+    return out;
+  }
+  if (t.ndim !== 2) throw new TorchError('RuntimeError', 'diag(): Supports 1D or 2D tensors. Got ' + t.ndim + 'D');
+  const [rows, cols] = t.shape;
+  const v = t.values();
+  const vals: number[] = [];
+  const idx: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const j = i + diagonal;
+    if (j >= 0 && j < cols) {
+      vals.push(v[i * cols + j]);
+      idx.push(i * cols + j);
+    }
+  }
+  const data = allocate(t.dtype, vals.length);
+  data.set(vals);
+  const out = Tensor.fromData(data, [vals.length], t.dtype);
+  record('DiagBackward0', [t], [out], ([g]) => {
+    if (!g) return [null];
+    const gv = g.values();
+    const back = allocate(g.dtype, rows * cols);
+    idx.forEach((p, i) => (back[p] = gv[i]));
+    return [Tensor.fromData(back, t.shape, g.dtype)];
+  });
+  return out;
+}
+
+/** torch.trace: the sum of a matrix's diagonal (TraceBackward0). */
+export function trace(t: Tensor): Tensor {
+  if (t.ndim !== 2) throw new TorchError('RuntimeError', 'trace: expected a matrix, but got tensor with dim ' + t.ndim);
+  const [rows, cols] = t.shape;
+  const v = t.values();
+  let s = 0;
+  for (let i = 0; i < Math.min(rows, cols); i++) s = t.dtype === 'float32' ? Math.fround(s + v[i * cols + i]) : s + v[i * cols + i];
+  const out = Tensor.scalar(s, isFloating(t.dtype) ? t.dtype : 'int64');
+  record('TraceBackward0', [t], [out], ([g]) => {
+    if (!g) return [null];
+    const back = allocate(g.dtype, rows * cols);
+    const gv = g.item();
+    for (let i = 0; i < Math.min(rows, cols); i++) back[i * cols + i] = gv;
+    return [Tensor.fromData(back, t.shape, g.dtype)];
+  });
+  return out;
+}

@@ -628,6 +628,9 @@ export class TorchRuntime implements HostOps {
     M.set('mm', (t, a) => ops.mm(t, a.tensor(0, 'mat2')));
     M.set('mv', (t, a) => ops.mv(t, a.tensor(0, 'vec')));
     M.set('dot', (t, a) => ops.dot(t, a.tensor(0, 'tensor')));
+    M.set('bmm', (t, a) => ops.bmm(t, a.tensor(0, 'mat2')));
+    M.set('diag', (t, a) => ops.diag(t, a.int(0, 'diagonal', 0)));
+    M.set('trace', (t) => ops.trace(t));
     M.set('outer', (t, a) => ops.outer(t, a.tensor(0, 'vec2')));
     M.set('where', (t, a) => ops.where(a.tensor(0, 'condition'), t, this.operandArg(a, 1, 'other')));
     M.set('masked_fill', (t, a) => ops.where(a.tensor(0, 'mask'), this.operandArg(a, 1, 'value'), t));

@@ -184,7 +184,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'reshape', 'flatten', 't', 'transpose', 'permute', 'unsqueeze', 'squeeze', 'chunk', 'split', 'unbind', 'narrow', 'select', 'clone',
     'detach', 'softmax', 'log_softmax', 'addcmul', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maximum', 'minimum', 'logical_and', 'logical_or',
     'logical_not', 'allclose', 'nonzero', 'flip', 'masked_fill', 'numel', 'sort', 'argsort', 'topk', 'median',
-    'broadcast_to', 'swapaxes', 'swapdims', 'tile', 'expand_as', 'repeat', 'view_as', 'reshape_as', 'clamp_min', 'clamp_max',
+    'broadcast_to', 'swapaxes', 'swapdims', 'tile', 'bmm', 'diag', 'trace', 'expand_as', 'repeat', 'view_as', 'reshape_as', 'clamp_min', 'clamp_max',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
