@@ -1,5 +1,6 @@
 import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, Tensor, warn } from '../../core';
 import * as rng from '../../core/random/distributions';
+import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { Args, seqInts } from './args';
 import { Interpreter } from './interp';
@@ -48,6 +49,12 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     const t = T(a);
     return withGrad(f(t.shape, dtypeOf(a) ?? t.dtype), a);
   };
+  /** The generator= argument, or the default CPU generator. */
+  const genOf = (a: Args): Generator => {
+    const g = a.kw.get('generator');
+    if (g instanceof PyInstance && g.native instanceof Generator) return g.native;
+    return rt.gen;
+  };
   const randFloat = (a: Args, shape: number[], fill: (n: number, d: 'float32' | 'float64') => Float32Array | Float64Array) => {
     ops.checkSize(shape);
     const d = dtypeOf(a) ?? ops.getDefaultDtype();
@@ -81,8 +88,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const t = T(a);
       return withGrad(ops.full(t.shape, a.num(1, 'fill_value'), dtypeOf(a) ?? t.dtype), a);
     },
-    rand_like: (a) => randFloat(a, T(a).shape, (n, d) => rng.rand(rt.gen, n, d)),
-    randn_like: (a) => randFloat(a, T(a).shape, (n, d) => rng.randn(rt.gen, n, d)),
+    rand_like: (a) => randFloat(a, T(a).shape, (n, d) => rng.rand(genOf(a), n, d)),
+    randn_like: (a) => randFloat(a, T(a).shape, (n, d) => rng.randn(genOf(a), n, d)),
     arange: (a) => {
       const nums = a.args.map((v) => rt.operand(v) as number | bigint);
       let start: number | bigint = 0n;
@@ -97,8 +104,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     },
     linspace: (a) => withGrad(ops.linspace(a.num(0, 'start'), a.num(1, 'end'), a.int(2, 'steps'), dtypeOf(a)), a),
     eye: (a) => withGrad(ops.eye(a.int(0, 'n'), a.has(1, 'm') ? a.int(1, 'm') : undefined, dtypeOf(a)), a),
-    rand: (a) => randFloat(a, a.shape(0), (n, d) => rng.rand(rt.gen, n, d)),
-    randn: (a) => randFloat(a, a.shape(0), (n, d) => rng.randn(rt.gen, n, d)),
+    rand: (a) => randFloat(a, a.shape(0), (n, d) => rng.rand(genOf(a), n, d)),
+    randn: (a) => randFloat(a, a.shape(0), (n, d) => rng.randn(genOf(a), n, d)),
     randint: (a) => {
       let low = 0;
       let high: number;
@@ -113,23 +120,28 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       }
       const shape = seqInts(sizeArg, 'randint');
       ops.checkSize(shape);
-      const vals = rng.randint(rt.gen, low, high, shape.reduce((x, y) => x * y, 1));
+      const vals = rng.randint(genOf(a), low, high, shape.reduce((x, y) => x * y, 1));
       const t = Tensor.fromData(vals, shape, 'int64');
       const d = dtypeOf(a);
       return d ? ops.cast(t, d) : t;
     },
-    randperm: (a) => Tensor.fromData(rng.randperm(rt.gen, a.int(0, 'n')), [a.int(0, 'n')], 'int64'),
+    randperm: (a) => Tensor.fromData(rng.randperm(genOf(a), a.int(0, 'n')), [a.int(0, 'n')], 'int64'),
     normal: (a) => {
       const mean = a.num(0, 'mean');
       const std = a.num(1, 'std');
       const shape = seqInts(a.get(2, 'size'), 'normal');
       const out = new Float32Array(shape.reduce((x, y) => x * y, 1));
-      rng.normalFill(rt.gen, out, mean, std);
+      rng.normalFill(genOf(a), out, mean, std);
       return Tensor.fromData(out, shape, 'float32');
     },
     manual_seed: (a) => {
       rt.gen.manualSeed(BigInt(a.int(0, 'seed')));
-      return new PyInstance(generatorClass);
+      return generatorObject(rt.gen);
+    },
+    get_rng_state: () => Tensor.fromData(Float64Array.from(rt.gen.getState()), [rt.gen.getState().length], 'int64'),
+    set_rng_state: (a) => {
+      rt.gen.setState(Uint8Array.from(a.tensor(0, 'new_state').values()));
+      return null;
     },
     seed: () => rt.gen.initialSeed(),
     initial_seed: () => rt.gen.initialSeed(),
@@ -202,6 +214,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   torch.attrs.set('FloatTensor', new PyBuiltin('FloatTensor', (args) => rt.tensorFromData(args[0], 'float32'), 'type'));
   torch.attrs.set('LongTensor', new PyBuiltin('LongTensor', (args) => rt.tensorFromData(args[0], 'int64'), 'type'));
   torch.attrs.set('pi', Math.PI);
+  torch.attrs.set('Generator', generatorClass);
+  torch.attrs.set('default_generator', generatorObject(rt.gen));
   torch.attrs.set('inf', Infinity);
   torch.attrs.set('nan', NaN);
 
@@ -305,7 +319,29 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   ip.modules.set('collections', collections);
 }
 
+/** torch.Generator: CPU random streams of their own (manual_seed returns the generator). */
 const generatorClass = new PyClass('Generator', [], 'torch._C');
+const genMethod = (name: string, fn: (g: Generator, self: PyInstance, a: Args) => PyValue) =>
+  generatorClass.dict.set(name, new PyBuiltin(name, (args, kw) => {
+    const self = args[0] as PyInstance;
+    return fn(self.native as Generator, self, new Args(name, args.slice(1), kw));
+  }));
+generatorClass.dict.set('__init__', new PyBuiltin('__init__', (args) => {
+  (args[0] as PyInstance).native = new Generator();
+  return null;
+}));
+genMethod('manual_seed', (g, self, a) => {
+  g.manualSeed(BigInt(a.int(0, 'seed')));
+  return self;
+});
+genMethod('initial_seed', (g) => g.initialSeed());
+genMethod('seed', (g) => g.initialSeed());
+
+function generatorObject(g: Generator): PyInstance {
+  const o = new PyInstance(generatorClass);
+  o.native = g;
+  return o;
+}
 
 /** Where PyTorch 1.13 defines each built-in module class (shown by type(m)). */
 const NN_MODULES: Record<string, string> = {
