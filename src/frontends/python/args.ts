@@ -7,6 +7,8 @@ export class Args {
     readonly fname: string,
     readonly args: PyValue[],
     readonly kw: Map<string, PyValue>,
+    /** Python-defined in PyTorch (nn modules, optimizers): Python's own argument errors. */
+    readonly pythonStyle = false,
   ) {}
 
   has(i: number, name: string): boolean {
@@ -20,6 +22,7 @@ export class Args {
     if (name === 'dim' && this.kw.has('axis')) return this.kw.get('axis')!;
     if (name === 'keepdim' && this.kw.has('keepdims')) return this.kw.get('keepdims')!;
     if (dflt !== undefined) return dflt;
+    if (this.pythonStyle) throw new PyError('TypeError', `${this.fname}() missing 1 required positional argument: '${name}'`);
     throw new PyError('TypeError', `${this.fname}() missing required argument '${name}' (pos ${i + 1})`);
   }
 

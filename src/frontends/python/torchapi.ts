@@ -502,21 +502,21 @@ export class TorchRuntime implements HostOps {
     this.passes.push({ kind: 'backward', root: roots[0], gradient: gs[0], events, origin: this.ip.currentRange });
   }
 
+  /** The gradient backward starts from, checked in the order PyTorch's _make_grads and engine check it. */
   rootGradient(root: Tensor, gradient: Tensor | null, i: number): Tensor {
-    if (!root.requiresGrad) {
-      throw new PyError('RuntimeError', `element ${i} of tensors does not require grad and does not have a grad_fn`);
-    }
-    if (gradient === null) {
-      if (root.numel !== 1) throw new PyError('RuntimeError', 'grad can be implicitly created only for scalar outputs');
-      return ops.full(root.shape, 1, root.dtype);
-    }
-    if (gradient.shape.join() !== root.shape.join()) {
+    if (gradient !== null && gradient.shape.join() !== root.shape.join()) {
       throw new PyError(
         'RuntimeError',
         `Mismatch in shape: grad_output[${i}] has a shape of torch.Size([${gradient.shape.join(', ')}]) and output[${i}] has a shape of torch.Size([${root.shape.join(', ')}]).`,
       );
     }
-    return gradient;
+    if (gradient === null && root.requiresGrad && root.numel !== 1) {
+      throw new PyError('RuntimeError', 'grad can be implicitly created only for scalar outputs');
+    }
+    if (!root.requiresGrad) {
+      throw new PyError('RuntimeError', `element ${i} of tensors does not require grad and does not have a grad_fn`);
+    }
+    return gradient ?? ops.full(root.shape, 1, root.dtype);
   }
 
   /** torch.autograd.grad. */
