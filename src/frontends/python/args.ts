@@ -9,6 +9,8 @@ export class Args {
     readonly kw: Map<string, PyValue>,
     /** Python-defined in PyTorch (nn modules, optimizers): Python's own argument errors. */
     readonly pythonStyle = false,
+    /** The class a Python-defined method belongs to, for its qualified name. */
+    readonly owner: string | null = null,
   ) {}
 
   has(i: number, name: string): boolean {
@@ -22,7 +24,7 @@ export class Args {
     if (name === 'dim' && this.kw.has('axis')) return this.kw.get('axis')!;
     if (name === 'keepdim' && this.kw.has('keepdims')) return this.kw.get('keepdims')!;
     if (dflt !== undefined) return dflt;
-    if (this.pythonStyle) throw new PyError('TypeError', `${this.fname}() missing 1 required positional argument: '${name}'`);
+    if (this.pythonStyle) throw new PyError('TypeError', `${this.owner ? this.owner + '.' : ''}${this.fname}() missing 1 required positional argument: '${name}'`);
     throw new PyError('TypeError', `${this.fname}() missing required argument '${name}' (pos ${i + 1})`);
   }
 

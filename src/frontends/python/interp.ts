@@ -684,7 +684,8 @@ export class Interpreter {
   private bindParams(fn: PyFunction, args: PyValue[], kwargs: Map<string, PyValue>, scope: Scope): void {
     const p = fn.params;
     const positional = [...p.posOnly, ...p.args];
-    const fname = fn.name;
+    // Python 3.10+ names functions by their qualified name in argument errors (Net.forward)
+    const fname = fn.definingClass ? `${fn.definingClass.name}.${fn.name}` : fn.name;
     let i = 0;
     for (; i < positional.length && i < args.length; i++) scope.vars.set(positional[i].name, args[i]);
     if (args.length > positional.length) {

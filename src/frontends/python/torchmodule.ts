@@ -422,7 +422,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   const nn = new PyModule('torch.nn');
   const Module = new PyClass('Module', [], 'torch.nn.modules.module');
   const native = (cls: PyClass, name: string, fn: (self: PyInstance, a: Args) => PyValue) =>
-    cls.dict.set(name, new PyBuiltin(name, (args, kw) => fn(args[0] as PyInstance, new Args(name, args.slice(1), kw, true))));
+    cls.dict.set(name, new PyBuiltin(name, (args, kw) => fn(args[0] as PyInstance, new Args(name, args.slice(1), kw, true, cls.name))));
 
   native(Module, '__init__', (self) => {
     moduleState(self);
