@@ -363,13 +363,12 @@ export function cumsum(t: Tensor, dim: number): Tensor {
   const inner = numel(shape.slice(d + 1));
   const size = shape[d] ?? 1;
   const outer = numel(shape.slice(0, d));
-  const f32 = od === 'float32';
   for (let o = 0; o < outer; o++)
     for (let i = 0; i < inner; i++) {
       let acc = 0;
       for (let k = 0; k < size; k++) {
         const p = (o * size + k) * inner + i;
-        acc = f32 ? Math.fround(acc + v[p]) : acc + v[p];
+        acc += v[p]; // ATen's cumsum accumulates in double (acc_type on CPU) and rounds each store
         out[p] = acc;
       }
     }
