@@ -320,17 +320,41 @@ function reshapeKeep(r: Tensor, shape: number[], dims: number[], keepdim: boolea
 }
 
 /** p-norm over all elements or dims (NormBackward1). */
+/**
+ * Σx² as ATen's 2-norm computes it in the tensor's precision: over the last (contiguous) dim,
+ * `lanes` vector lanes each adding x*x (a rounded product, then a rounded sum), the lanes folded
+ * left, then the tail added with a fused multiply-add; otherwise one fused running sum.
+ */
+function sumOfSquares(v: ArrayLike<number>, s: number, r: number, lastDim: boolean, lanes: number, rd: (x: number) => number): number {
+  if (!lastDim) {
+    let acc = 0;
+    for (let i = 0; i < r; i++) acc = rd(acc + v[s + i] * v[s + i]);
+    return acc;
+  }
+  const body = r - (r % lanes);
+  const lane = new Array<number>(lanes).fill(0);
+  for (let d = 0; d < body; d += lanes) for (let j = 0; j < lanes; j++) lane[j] = rd(lane[j] + rd(v[s + d + j] * v[s + d + j]));
+  let buf = lane[0];
+  for (let j = 1; j < lanes; j++) buf = rd(buf + lane[j]);
+  for (let d = body; d < r; d++) buf = rd(buf + v[s + d] * v[s + d]);
+  return buf;
+}
+
 export function norm(t: Tensor, p: number, dims: number[] | null, keepdim: boolean, name = 'NormBackward1'): Tensor {
   const nd = normDims(dims, t.ndim);
-  const out = reduceWith(t, nd, keepdim, isFloating(t.dtype) ? t.dtype : getDefaultDtype(), (v, s, r) => {
+  const od = isFloating(t.dtype) ? t.dtype : getDefaultDtype();
+  const rd = od === 'float32' ? Math.fround : (x: number) => x;
+  const lastDim = innerReduction(t, nd);
+  const out = reduceWith(t, nd, keepdim, od, (v, s, r) => {
     if (p === Infinity) {
       let m = 0;
       for (let i = 0; i < r; i++) m = Math.max(m, Math.abs(v[s + i]));
       return m;
     }
+    if (p === 2) return rd(Math.sqrt(sumOfSquares(v, s, r, lastDim, od === 'float32' ? 8 : 4, rd)));
     let acc = 0;
     for (let i = 0; i < r; i++) acc += Math.pow(Math.abs(v[s + i]), p);
-    return p === 2 ? Math.sqrt(acc) : p === 1 ? acc : Math.pow(acc, 1 / p);
+    return p === 1 ? acc : Math.pow(acc, 1 / p);
   });
   const node = record(name, [t], [out], ([g], n) => {
     if (!g) return [null];
