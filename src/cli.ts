@@ -82,14 +82,23 @@ function main(argv: string[]): void {
   }
   result.cells.forEach((c, i) => {
     process.stdout.write(`In [${i + 1}]:\n`);
-    process.stdout.write(c.stdout);
+    // printed output, then the displayed value of the last expression as Jupyter's Out[n]
+    const printed = c.display !== undefined ? c.stdout.slice(0, c.stdout.length - c.display.length - 1) : c.stdout;
+    process.stdout.write(printed);
     for (const w of c.warnings) process.stdout.write(`${w.category}: ${w.message}\n`);
     if (c.error) {
       const line = c.errorRange ? ` (line ${c.errorRange.line})` : '';
       process.stdout.write(`${c.error}${line}\n`);
     }
+    if (c.display !== undefined) process.stdout.write(`Out[${i + 1}]: ${c.display}\n`);
     process.stdout.write('\n');
   });
 }
+
+// `autograd-lens run … | head` closes the pipe early: that is not an error
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 main(process.argv.slice(2));

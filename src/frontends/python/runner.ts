@@ -15,6 +15,8 @@ export interface CellResult {
   error: string | null;
   /** Where the error happened (1-based line in the cell's file). */
   errorRange?: A.Range;
+  /** The repr Jupyter displays for the cell's last bare expression (also the end of stdout). */
+  display?: string;
 }
 
 export interface RunOptions {
@@ -72,6 +74,7 @@ export function runCells(cells: Cell[], opts: RunOptions = {}): RunResult {
     });
     let error: string | null = null;
     let errorRange: A.Range | undefined;
+    let display: string | undefined;
     try {
       const mod = parseModule(cell.source, { startLine: cell.startLine, startOffset: cell.startOffset });
       ip.startBudget();
@@ -87,7 +90,10 @@ export function runCells(cells: Cell[], opts: RunOptions = {}): RunResult {
           } catch (e) {
             throw ip.locate(e, s.range);
           }
-          if (v !== null) out.push(ip.repr(v) + '\n');
+          if (v !== null) {
+            display = ip.repr(v);
+            out.push(display + '\n');
+          }
         } else ip.exec(s, ip.globals);
       }
     } catch (e) {
@@ -106,7 +112,7 @@ export function runCells(cells: Cell[], opts: RunOptions = {}): RunResult {
       setGradEnabled(true);
     }
     setWarningSink(() => {});
-    results.push({ stdout: out.join(''), warnings, error, ...(errorRange ? { errorRange } : {}) });
+    results.push({ stdout: out.join(''), warnings, error, ...(errorRange ? { errorRange } : {}), ...(display !== undefined ? { display } : {}) });
     if (error) break;
   }
   return { cells: results, runtime: rt, interpreter: ip };
