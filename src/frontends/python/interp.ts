@@ -990,6 +990,10 @@ export class Interpreter {
       };
       const r = rep(a, b) ?? rep(b, a);
       if (r !== undefined) return r;
+      const seq = (x: PyValue) => typeof x === 'string' || x instanceof PyList || x instanceof PyTuple;
+      if ((seq(a) && !(b instanceof Tensor)) || (seq(b) && !(a instanceof Tensor))) {
+        throw new PyError('TypeError', `can't multiply sequence by non-int of type '${this.typeName(seq(a) ? b : a)}'`);
+      }
     }
     if (op === '%' && typeof a === 'string') return this.percentFormat(a, b);
     const names: Record<string, string> = {

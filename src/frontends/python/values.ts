@@ -84,6 +84,9 @@ export class PyDict extends PyObject {
 }
 
 export function hashKey(k: PyValue): unknown {
+  if (k instanceof PyList || k instanceof PyDict || k instanceof PySet) {
+    throw new PyError('TypeError', `unhashable type: '${k instanceof PyList ? 'list' : k instanceof PyDict ? 'dict' : 'set'}'`);
+  }
   if (typeof k === 'string') return 's:' + k;
   if (typeof k === 'bigint') return 'n:' + k.toString();
   if (typeof k === 'boolean') return 'n:' + (k ? '1' : '0');
