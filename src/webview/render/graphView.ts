@@ -295,8 +295,11 @@ export class GraphView {
     const l = this.layout;
     if (!l || !l.width || !l.height) return { x: 0, y: 0, k: 1 };
     const pad = 36;
-    const k = Math.min(1.25, (width - 2 * pad) / (l.width + 20), (height - 2 * pad) / (l.height + 30));
-    return { k, x: (width - l.width * k) / 2, y: Math.max(pad, (height - l.height * k) / 2) + 10 * k };
+    // keep the bottom clear of the legend, which sits over the graph area's lower edge
+    const padBottom = pad + 44;
+    const avail = height - pad - padBottom;
+    const k = Math.min(1.25, (width - 2 * pad) / (l.width + 20), avail / (l.height + 30));
+    return { k, x: (width - l.width * k) / 2, y: pad + Math.max(0, (avail - l.height * k) / 2) + 10 * k };
   }
 
   private schedule(): void {
