@@ -235,8 +235,10 @@ export class GraphView {
       y1 = Math.max(y1, b.y + b.h + CUT_LEN);
     }
     const pad = 48;
-    const k = Math.max(0.02, Math.min(1.25, (width - 2 * pad) / Math.max(1, x1 - x0), (height - 2 * pad) / Math.max(1, y1 - y0)));
-    return { k, x: width / 2 - ((x0 + x1) / 2) * k, y: height / 2 - ((y0 + y1) / 2) * k };
+    const padBottom = pad + 32; // the legend's strip
+    const avail = height - pad - padBottom;
+    const k = Math.max(0.02, Math.min(1.25, (width - 2 * pad) / Math.max(1, x1 - x0), avail / Math.max(1, y1 - y0)));
+    return { k, x: width / 2 - ((x0 + x1) / 2) * k, y: pad + avail / 2 - ((y0 + y1) / 2) * k };
   }
 
   /** The scale at which these nodes would fill the view. */
