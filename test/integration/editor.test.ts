@@ -3,21 +3,11 @@
 // input that must leave the extension working. Runs in the extension host (see ./index.ts).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { AutogradLensApi, AutogradLensState } from '../../src/extension/extension';
+import type { AutogradLensState } from '../../src/extension/extension';
+import { api, workspaceFile } from './util';
 
-const EXTENSION_ID = 'autograd-lens.autograd-lens';
 
-async function api(): Promise<AutogradLensApi> {
-  const ext = vscode.extensions.getExtension<AutogradLensApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  return ext.activate();
-}
 
-function workspaceFile(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace folder is open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
 
 async function open(name: string, line = 0): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(workspaceFile(name));

@@ -5,32 +5,13 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { AutogradLensApi, AutogradLensState } from '../../src/extension/extension';
+import { api, waitFor, workspaceFile } from './util';
 import type { Trace } from '../../src/trace/trace';
 import { localResourceRoots, panelHtml } from '../../src/extension/webviewHtml';
 
-const EXTENSION_ID = 'autograd-lens.autograd-lens';
 
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-async function api(): Promise<AutogradLensApi> {
-  const ext = vscode.extensions.getExtension<AutogradLensApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  return ext.activate();
-}
 
-function workspaceFile(name: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace folder is open');
-  return vscode.Uri.joinPath(folder.uri, name);
-}
 
 async function open(name: string, line?: number): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(workspaceFile(name));
