@@ -49,10 +49,8 @@ export function escapeXml(s: string): string {
 
 const num = (v: number) => String(Math.round(v * 10) / 10);
 
-function accentOf(d: DrawNode, p: ExportPalette): string {
-  if (d.kind === 'accumulate') return p.acc;
-  if (d.kind === 'group') return p.group;
-  if (d.kind === 'function') return p.border;
+/** The colour of a tensor node by its role (output, leaf/parameter, no grad), else `other`. */
+export function tensorRoleColor(d: DrawNode, p: Pick<ExportPalette, 'root' | 'param' | 'nograd'>, other: string): string {
   switch (d.role) {
     case 'root':
       return p.root;
@@ -62,8 +60,15 @@ function accentOf(d: DrawNode, p: ExportPalette): string {
     case 'nograd':
       return p.nograd;
     default:
-      return p.border;
+      return other;
   }
+}
+
+function accentOf(d: DrawNode, p: ExportPalette): string {
+  if (d.kind === 'accumulate') return p.acc;
+  if (d.kind === 'group') return p.group;
+  if (d.kind === 'function') return p.border;
+  return tensorRoleColor(d, p, p.border);
 }
 
 export function exportSvg(graph: DrawGraph, layout: LayoutResult, marks: GraphMarks, p: ExportPalette = DEFAULT_EXPORT_PALETTE, title = 'Autograd graph'): string {

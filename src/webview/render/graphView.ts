@@ -13,7 +13,7 @@ import { clear, h, s } from '../dom';
 import type { LayoutResult } from '../layout/layered';
 import type { DrawGraph, DrawNode } from '../model/graphModel';
 import { CUT_LEN, edgePath, labelWidth, renderBadge, renderEdge, renderEdgeLabel, renderNode } from './shapes';
-import type { ExportPalette } from './exportSvg';
+import { tensorRoleColor, type ExportPalette } from './exportSvg';
 
 /** Beyond this many visible nodes the view switches to the canvas… */
 const CANVAS_NODES = 1200;
@@ -536,7 +536,7 @@ export class GraphView {
       const n = l.nodes[i];
       if (n.x + n.w < vx0 || n.x > vx1 || n.y + n.h < vy0 || n.y > vy1) continue;
       const d = g.nodes[i];
-      ctx.fillStyle = this.marks.executed.has(n.id) ? p.flow : d.kind === 'tensor' ? tensorColor(d, p) : d.kind === 'accumulate' ? p.acc : d.kind === 'group' ? p.group : p.box;
+      ctx.fillStyle = this.marks.executed.has(n.id) ? p.flow : d.kind === 'tensor' ? tensorRoleColor(d, p, p.box) : d.kind === 'accumulate' ? p.acc : d.kind === 'group' ? p.group : p.box;
       ctx.globalAlpha = d.kind === 'function' && !this.marks.executed.has(n.id) ? 1 : 0.85;
       ctx.fillRect(n.x, n.y, n.w, n.h);
       ctx.globalAlpha = 1;
@@ -552,20 +552,6 @@ function reducedMotion(): boolean {
 
 function inside(p: { x: number; y: number }, x0: number, y0: number, x1: number, y1: number): boolean {
   return p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1;
-}
-
-function tensorColor(d: DrawNode, p: Palette): string {
-  switch (d.role) {
-    case 'root':
-      return p.root;
-    case 'param':
-    case 'leaf':
-      return p.param;
-    case 'nograd':
-      return p.nograd;
-    default:
-      return p.box;
-  }
 }
 
 /** Arrowheads, one per edge state (markers cannot take the edge's colour everywhere yet). */
