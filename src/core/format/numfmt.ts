@@ -321,19 +321,22 @@ function formatExponent(e: number): string {
 
 /** Python `'%.{p}f' % x`. */
 export function formatFixed(x: number, precision: number): string {
+  return withSign(x, (ax) => {
+    if (ax < 1e21 && precision <= 100) {
+      const body = ax.toFixed(precision);
+      return ax !== 0 && isFixedTie(ax, precision) ? fixedFromInteger(fixedScaledExact(ax, precision).toString(), precision) : body;
+    }
+    return fixedFromInteger(fixedScaledExact(ax, precision).toString(), precision);
+  });
+}
+
+/** nan/inf as Python prints them; otherwise the body of |x| with the sign (including -0) in front. */
+function withSign(x: number, body: (ax: number) => string): string {
   if (x !== x) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   const neg = x < 0 || (x === 0 && 1 / x < 0);
-  const ax = neg ? -x : x;
-  let body: string;
-  if (ax < 1e21 && precision <= 100) {
-    body = ax.toFixed(precision);
-    if (ax !== 0 && isFixedTie(ax, precision)) body = fixedFromInteger(fixedScaledExact(ax, precision).toString(), precision);
-  } else {
-    body = fixedFromInteger(fixedScaledExact(ax, precision).toString(), precision);
-  }
-  return neg ? '-' + body : body;
+  return neg ? '-' + body(-x) : body(x);
 }
 
 /** Places the point in the integer string of round(ax·10^p). */
@@ -345,19 +348,11 @@ function fixedFromInteger(s: string, p: number): string {
 
 /** Python `'%.{p}e' % x` (`1.0000e-05`, `1.2346e+08`). */
 export function formatExp(x: number, precision: number): string {
-  if (x !== x) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  const neg = x < 0 || (x === 0 && 1 / x < 0);
-  const ax = neg ? -x : x;
-  let body: string;
-  if (ax === 0) {
-    body = (precision > 0 ? '0.' + '0'.repeat(precision) : '0') + 'e+00';
-  } else {
+  return withSign(x, (ax) => {
+    if (ax === 0) return (precision > 0 ? '0.' + '0'.repeat(precision) : '0') + 'e+00';
     const { digits, e10 } = significantDigits(ax, precision + 1);
-    body = (precision > 0 ? digits[0] + '.' + digits.slice(1) : digits) + 'e' + formatExponent(e10);
-  }
-  return neg ? '-' + body : body;
+    return (precision > 0 ? digits[0] + '.' + digits.slice(1) : digits) + 'e' + formatExponent(e10);
+  });
 }
 
 /** Python `'%.{p}g' % x` (and `'%#.{p}g'` with alt). */
