@@ -67,10 +67,11 @@ function main(argv: string[]): void {
     if (traceOut) write(traceOut, () => JSON.stringify(trace));
     if (htmlOut) {
       const page = () => {
-        // the page's script and styles ship next to the CLI bundle (dist/) and in media/
+        // the page's script, layout worker and styles ship next to the CLI bundle (dist/) and in media/
         const js = fs.readFileSync(path.join(__dirname, 'webview.js'), 'utf8');
+        const workerJs = fs.readFileSync(path.join(__dirname, 'layoutWorker.js'), 'utf8');
         const css = fs.readFileSync(path.join(__dirname, '..', 'media', 'webview.css'), 'utf8');
-        return renderStandaloneHtml(trace, js, css, { title: `Autograd Lens: ${path.basename(file)}` });
+        return renderStandaloneHtml(trace, js, css, { title: `Autograd Lens: ${path.basename(file)}`, workerJs });
       };
       write(htmlOut, page);
     }

@@ -96,6 +96,8 @@ export function activate(context: vscode.ExtensionContext): AutogradLensApi {
     },
   });
 
+  // the page's files are read now, off the path from a command to the first drawing
+  panel.preloadAssets().catch(() => undefined);
   subs.push(store, client, tracer, diagnostics, outputs, lenses, panel);
   subs.push(
     vscode.window.registerWebviewPanelSerializer(

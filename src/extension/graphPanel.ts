@@ -4,9 +4,9 @@
  * (src/webview) and validates everything the page sends back (src/trace/protocol.ts).
  */
 import * as vscode from 'vscode';
-import { HostToWebview, parseWebviewMessage, WebviewToHost } from '../trace/protocol';
+import { HostToWebview, PageTiming, parseWebviewMessage, WebviewToHost } from '../trace/protocol';
 import type { SessionStore } from './session';
-import { localResourceRoots, panelHtml } from './webviewHtml';
+import { localResourceRoots, PageAssets, panelHtml, readPageAssets } from './webviewHtml';
 
 export const GRAPH_VIEW_TYPE = 'autogradLens.graph';
 
@@ -27,6 +27,35 @@ export interface RenderReport {
   latencyMs?: number;
   /** When the report arrived (performance.now() of the extension host). */
   at: number;
+  /**
+   * Where the latency went, in ms from the request, when this drawing followed one: the panel
+   * made (VS Code created the webview editor), the page began loading, its script ran, it was
+   * ready, the trace was sent to it, the drawing was reported. Absent phases did not happen
+   * (a panel that was already open has no page phases).
+   */
+  phases?: LatencyPhases;
+}
+
+export interface LatencyPhases {
+  panelCreated?: number;
+  pageStart?: number;
+  script?: number;
+  ready?: number;
+  traceSent?: number;
+  drawn: number;
+}
+
+/** One line for the output channel and the integration test's log. */
+export function describePhases(p: LatencyPhases): string {
+  const parts: string[] = [];
+  const add = (label: string, v: number | undefined) => v !== undefined && parts.push(`${label} ${v.toFixed(0)}`);
+  add('panel created', p.panelCreated);
+  add('page loading', p.pageStart);
+  add('script running', p.script);
+  add('page ready', p.ready);
+  add('trace sent', p.traceSent);
+  add('drawn', p.drawn);
+  return `${parts.join(' → ')} ms`;
 }
 
 export class GraphPanel implements vscode.Disposable {
@@ -38,9 +67,13 @@ export class GraphPanel implements vscode.Disposable {
   private pendingExports: ((svg: string | undefined) => void)[] = [];
   /** When the trace now being drawn was asked for, for the latency report. */
   private requestedAt: number | undefined;
+  /** The same moment on the wall clock, and what happened since (for the latency breakdown). */
+  private timeline: { requested: number; panelCreated?: number; page?: PageTiming; traceSent?: number } | undefined;
   /** A trace is being made: a page that becomes ready waits for it rather than drawing the old one. */
   private awaitingTrace = false;
   lastRender: RenderReport | undefined;
+  /** The page's script, worker and style, read once (a new panel needs no file reads). */
+  private assets: Promise<PageAssets> | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -70,32 +103,38 @@ export class GraphPanel implements vscode.Disposable {
   /** Reveals the panel, creating it beside the editor if needed. */
   createOrShow(preserveFocus = true, startedAt = performance.now()): void {
     if (this.panel) {
-      if (!this.panel.visible) this.requestedAt = startedAt;
+      if (!this.panel.visible) this.setRequested(startedAt);
       this.panel.reveal(undefined, preserveFocus);
       return;
     }
-    this.requestedAt = startedAt;
+    this.setRequested(startedAt);
     const panel = vscode.window.createWebviewPanel(
       GRAPH_VIEW_TYPE,
       this.title(),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
       // Kept alive behind other tabs: showing it again is instant and keeps its zoom and step.
-      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: localResourceRoots(this.extensionUri) },
+      { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: localResourceRoots() },
     );
     this.attach(panel);
+    if (this.timeline) this.timeline.panelCreated = Date.now();
+  }
+
+  private setRequested(startedAt: number): void {
+    this.requestedAt = startedAt;
+    this.timeline = { requested: Date.now() - (performance.now() - startedAt) };
   }
 
   /** Takes over a panel restored after a reload (WebviewPanelSerializer). */
   revive(panel: vscode.WebviewPanel): void {
     this.panel?.dispose();
-    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.extensionUri) };
-    this.requestedAt = performance.now();
+    panel.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots() };
+    this.setRequested(performance.now());
     this.attach(panel);
   }
 
   /** Marks the start of a trace, so the next drawing reports the whole latency. */
   markRequested(startedAt: number): void {
-    this.requestedAt = startedAt;
+    this.setRequested(startedAt);
     this.awaitingTrace = true;
   }
 
@@ -104,6 +143,7 @@ export class GraphPanel implements vscode.Disposable {
     if (!this.awaitingTrace) return;
     this.awaitingTrace = false;
     this.requestedAt = undefined;
+    this.timeline = undefined;
     this.sendTrace();
   }
 
@@ -147,26 +187,30 @@ export class GraphPanel implements vscode.Disposable {
     return s ? `Autograd: ${s.title}` : 'Autograd Lens';
   }
 
+  /** Starts reading the page's files, so that the first panel does not wait for them. */
+  preloadAssets(): Promise<PageAssets> {
+    this.assets ??= readPageAssets(this.extensionUri);
+    return this.assets;
+  }
+
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    panel.webview.html = panelHtml(panel.webview, {
-      script: vscode.Uri.joinPath(dist, 'webview.js'),
-      worker: vscode.Uri.joinPath(dist, 'layoutWorker.js'),
-      styles: this.stylesheets(),
-    });
+    this.preloadAssets().then(
+      (assets) => {
+        if (this.panel === panel) panel.webview.html = panelHtml(assets);
+      },
+      (err: Error) => {
+        this.assets = undefined; // try again with the next panel
+        if (this.panel === panel) void vscode.window.showErrorMessage(`Autograd Lens: could not load the graph page (${err.message}).`);
+      },
+    );
     this.panelDisposables.push(
       panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
       panel.onDidChangeViewState(() => this.events.visibilityChanged()),
       panel.onDidDispose(() => this.onDisposed(panel)),
     );
     this.events.visibilityChanged();
-  }
-
-  /** The page's stylesheet (the same file the standalone --html page inlines). */
-  private stylesheets(): vscode.Uri[] {
-    return [vscode.Uri.joinPath(this.extensionUri, 'media', 'webview.css')];
   }
 
   private onDisposed(panel: vscode.WebviewPanel): void {
@@ -185,6 +229,7 @@ export class GraphPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
+        if (this.timeline && msg.timing) this.timeline.page = msg.timing;
         if (!this.awaitingTrace) this.sendTrace();
         if (this.highlighted !== null) this.post({ type: 'highlightLine', line: this.highlighted });
         break;
@@ -200,8 +245,22 @@ export class GraphPanel implements vscode.Disposable {
       case 'rendered': {
         const at = performance.now();
         const latencyMs = this.requestedAt !== undefined ? at - this.requestedAt : undefined;
+        const t = this.timeline;
+        let phases: LatencyPhases | undefined;
+        if (t) {
+          const since = (v: number | undefined) => (v === undefined ? undefined : v - t.requested);
+          phases = {
+            panelCreated: since(t.panelCreated),
+            pageStart: since(t.page?.origin),
+            script: since(t.page?.script),
+            ready: since(t.page?.ready),
+            traceSent: since(t.traceSent),
+            drawn: Date.now() - t.requested,
+          };
+        }
         this.requestedAt = undefined;
-        this.lastRender = { nodes: msg.nodes, millis: msg.millis, latencyMs, at };
+        this.timeline = undefined;
+        this.lastRender = { nodes: msg.nodes, millis: msg.millis, latencyMs, at, phases };
         break;
       }
     }
@@ -212,7 +271,9 @@ export class GraphPanel implements vscode.Disposable {
     if (!this.panel) return;
     this.panel.title = this.title();
     const s = this.store.session;
-    if (s) this.post({ type: 'trace', trace: s.trace, position: this.store.position, title: s.title });
+    if (!s) return;
+    this.post({ type: 'trace', trace: s.trace, position: this.store.position, title: s.title });
+    if (this.timeline && this.ready) this.timeline.traceSent = Date.now();
   }
 
   private post(msg: HostToWebview): void {

@@ -14,9 +14,22 @@ export type HostToWebview =
   | { type: 'error'; message: string }
   | { type: 'requestExport'; format: 'svg' };
 
+/**
+ * When the page started, as wall-clock milliseconds (Date.now() scale, comparable across the
+ * page and the extension host on one machine): for the latency breakdown of a new panel.
+ */
+export interface PageTiming {
+  /** The page's navigation start (performance.timeOrigin). */
+  origin: number;
+  /** The webview bundle began to run. */
+  script: number;
+  /** The page was ready for a trace (the moment it sent `ready`). */
+  ready: number;
+}
+
 /** Messages from the webview to the extension host. */
 export type WebviewToHost =
-  | { type: 'ready' }
+  | { type: 'ready'; timing?: PageTiming }
   | { type: 'setPosition'; position: StepPosition }
   | { type: 'revealLine'; line: number }
   | { type: 'exported'; format: 'svg'; content: string }
@@ -28,8 +41,13 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | null {
   const o = m as Record<string, unknown>;
   const int = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
   switch (o.type) {
-    case 'ready':
-      return { type: 'ready' };
+    case 'ready': {
+      const t = o.timing as Record<string, unknown> | undefined;
+      const ms = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+      return t && typeof t === 'object' && ms(t.origin) && ms(t.script) && ms(t.ready)
+        ? { type: 'ready', timing: { origin: t.origin as number, script: t.script as number, ready: t.ready as number } }
+        : { type: 'ready' };
+    }
     case 'setPosition': {
       const p = o.position as Record<string, unknown> | undefined;
       return p && int(p.pass) && int(p.step) ? { type: 'setPosition', position: { pass: p.pass as number, step: p.step as number } } : null;

@@ -1,11 +1,8 @@
 /**
- * Runs layouts off the UI thread: in a Web Worker from the URL the host provides, or — when no
- * worker can be made (the standalone page, a CSP without worker-src, a cross-origin URL) — on the
- * main thread in ~12 ms slices, so input and pan/zoom keep getting turns in between.
- *
- * Worker creation is tried as given, then from a Blob of the fetched script (VS Code serves
- * webview resources from another origin, where `new Worker(url)` is refused); the worker must say
- * "ready" within a few seconds or the fallback takes over.
+ * Runs layouts off the UI thread: in a Web Worker made (as a Blob URL) from the source the page
+ * carries, or — when no worker can be made (no source, a CSP without `worker-src blob:`) — on
+ * the main thread in ~12 ms slices, so input and pan/zoom keep getting turns in between. The
+ * worker must say "ready" within a few seconds or the fallback takes over.
  */
 import { LayoutGraphInput, layoutGraphSteps, LayoutOptions, LayoutResult } from './layout/layered';
 
@@ -18,6 +15,10 @@ interface Pending {
 
 export type LayoutMode = 'worker' | 'main' | 'starting';
 
+/** Graphs up to this many nodes are laid out on the page while the worker is still starting. */
+export const SMALL_GRAPH_NODES = 300;
+
+
 export class LayoutClient {
   mode: LayoutMode = 'starting';
   private worker: Worker | null = null;
@@ -25,27 +26,21 @@ export class LayoutClient {
   private nextId = 1;
   private ready: Promise<void>;
 
-  constructor(workerUrl: string | null) {
-    this.ready = workerUrl ? this.start(workerUrl) : Promise.resolve(this.fallback('no worker URL'));
+  /** `workerSource`: the layout worker's script, which the page carries (null: lay out here). */
+  constructor(workerSource: string | null) {
+    this.ready = workerSource ? this.start(workerSource) : Promise.resolve(this.fallback('no layout worker'));
   }
 
   /** The last reason the worker could not be used, for the status line. */
   fallbackReason = '';
 
-  private async start(url: string): Promise<void> {
-    let w: Worker | null = null;
+  private async start(source: string): Promise<void> {
+    let w: Worker;
     try {
-      w = new Worker(url);
-    } catch {
-      try {
-        const res = await fetch(url);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        const blob = new Blob([await res.text()], { type: 'text/javascript' });
-        w = new Worker(URL.createObjectURL(blob));
-      } catch (e) {
-        this.fallback(`worker refused (${(e as Error).message})`);
-        return;
-      }
+      w = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    } catch (e) {
+      this.fallback(`worker refused (${(e as Error).message})`);
+      return;
     }
     const worker = w;
     const ok = await new Promise<boolean>((resolve) => {
@@ -96,6 +91,11 @@ export class LayoutClient {
   }
 
   async layout(input: LayoutGraphInput, options: LayoutOptions = {}): Promise<LayoutResult> {
+    // A new page's first graph need not wait for the worker to boot (~40–100 ms) when it is
+    // small: laying out a few hundred nodes here takes a few ms, in the same time slices.
+    if (this.mode === 'starting' && input.nodes.length <= SMALL_GRAPH_NODES) {
+      return new Promise<LayoutResult>((resolve, reject) => this.runHere({ resolve, reject, input, options }));
+    }
     await this.ready;
     return new Promise<LayoutResult>((resolve, reject) => {
       const p: Pending = { resolve, reject, input, options };

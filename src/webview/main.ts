@@ -3,20 +3,21 @@
  * standalone HTML page; there the trace is embedded as JSON in <script type="application/json"
  * id="al-trace"> and there is no host.
  *
- * The layout worker's URL comes from the host: `window.__autogradLens.workerUri`, or a
- * `data-worker` attribute on this script's tag.
+ * The layout worker's source is carried in the page, in <script type="text/plain"
+ * id="al-layout-worker"> (src/webview/inline.ts).
  */
 import type { Trace } from '../trace/trace';
 import { App } from './app';
 import { connectHost } from './host';
+import { LAYOUT_WORKER_ELEMENT_ID } from './inline';
 import { LayoutClient } from './layoutClient';
 
-const script = document.currentScript as HTMLScriptElement | null;
+/** When this bundle began to run (wall clock, for the host's latency breakdown). */
+const scriptStart = Date.now();
 
-function workerUrl(): string | null {
-  const g = (window as unknown as { __autogradLens?: { workerUri?: unknown } }).__autogradLens?.workerUri;
-  if (typeof g === 'string' && g) return g;
-  return script?.dataset.worker || null;
+/** The layout worker's source, carried in the page (null: none, layouts run on this thread). */
+function workerSource(): string | null {
+  return document.getElementById(LAYOUT_WORKER_ELEMENT_ID)?.textContent || null;
 }
 
 function start(): void {
@@ -26,7 +27,7 @@ function start(): void {
     if (m) document.body.dataset.theme = m[1];
   }
   const root = document.getElementById('al-root') ?? document.body;
-  const app = new App(root, host, new LayoutClient(workerUrl()));
+  const app = new App(root, host, new LayoutClient(workerSource()));
   const embedded = document.getElementById('al-trace');
   if (embedded?.textContent) {
     try {
@@ -43,7 +44,7 @@ function start(): void {
       app.onHostMessage({ type: 'error', message: `The embedded trace is not valid JSON: ${(e as Error).message}` });
     }
   }
-  host.post({ type: 'ready' });
+  host.post({ type: 'ready', timing: { origin: performance.timeOrigin, script: scriptStart, ready: Date.now() } });
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -7,42 +7,33 @@
  * draws it with textContent only.
  */
 import type { Trace } from '../trace/trace';
+import { escapeHtml, inlineScript, inlineStyle, makeNonce, scriptSafeJson, workerSourceElement } from './inline';
 
 export interface StandaloneOptions {
   /** Shown in the toolbar and the page title. */
   title?: string;
   /** Fixed nonce (tests); a random one by default. */
   nonce?: string;
+  /** The layout worker's bundle: when given, layouts run in a worker made from it (blob:). */
+  workerJs?: string;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** JSON that is safe inside a <script> element: no `<`, `>`, `&`, or line separators as raw characters. */
-export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-function randomNonce(): string {
-  const bytes = new Uint8Array(18);
-  globalThis.crypto.getRandomValues(bytes);
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
+export { escapeHtml, scriptSafeJson };
 
 export function renderStandaloneHtml(trace: Trace, webviewJs: string, css: string, options: StandaloneOptions = {}): string {
-  const nonce = options.nonce ?? randomNonce();
+  const nonce = options.nonce ?? makeNonce();
   if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error('nonce must be base64/hex');
   const title = options.title ?? 'Autograd graph';
-  // `\x3C` is `<` in JS strings, templates and regexes alike, so the script cannot end early.
-  const js = webviewJs
-    .replace(/^\/\/# sourceMappingURL=.*$/gm, '')
-    .replace(/<\/script/gi, '\\x3C/script')
-    .replace(/<!--/g, '\\x3C!--');
-  const style = css.replace(/<\/style/gi, '<\\/style');
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}'`, `img-src data:`, `font-src data:`, `base-uri 'none'`, `form-action 'none'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    `img-src data:`,
+    `font-src data:`,
+    ...(options.workerJs ? [`worker-src blob:`] : []),
+    `base-uri 'none'`,
+    `form-action 'none'`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -52,14 +43,15 @@ export function renderStandaloneHtml(trace: Trace, webviewJs: string, css: strin
 <meta name="color-scheme" content="dark light">
 <title>${escapeHtml(`Autograd Lens — ${title}`)}</title>
 <style nonce="${nonce}">
-${style}
+${inlineStyle(css)}
 </style>
 </head>
 <body class="al-standalone">
 <div id="al-root"></div>
 <script type="application/json" id="al-trace" data-title="${escapeHtml(title)}">${scriptSafeJson(trace)}</script>
+${options.workerJs ? workerSourceElement(options.workerJs) : ''}
 <script nonce="${nonce}">
-${js}
+${inlineScript(webviewJs)}
 </script>
 </body>
 </html>

@@ -24,6 +24,7 @@ import * as vscode from 'vscode';
 
 const TEST_FILES: Array<() => Promise<unknown>> = [
   () => import('./smoke.test'),
+  () => import('./latency.test'), // before any other test makes a panel: its first is the window's first webview
   () => import('./editor.test'),
   () => import('./panel.test'),
 ];

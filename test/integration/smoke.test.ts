@@ -3,17 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { AutogradLensApi } from '../../src/extension/extension';
-
-const EXTENSION_ID = 'autograd-lens.autograd-lens';
-
-/** Polls `condition` every 50 ms until it holds; fails with `what` after `timeoutMs`. */
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { EXTENSION_ID, waitFor } from './util';
 
 function extension(): vscode.Extension<AutogradLensApi> {
   const ext = vscode.extensions.getExtension<AutogradLensApi>(EXTENSION_ID);
@@ -29,7 +19,7 @@ describe('smoke', () => {
     assert.strictEqual(doc.languageId, 'python');
     await vscode.window.showTextDocument(doc);
     const ext = extension();
-    await waitFor(() => ext.isActive, `${EXTENSION_ID} to activate (onLanguage:python)`);
+    await waitFor(() => ext.isActive, `${EXTENSION_ID} to activate (onLanguage:python)`, 10_000);
   });
 
   it('returns an API whose state starts with the panel hidden', async () => {

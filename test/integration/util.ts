@@ -1,7 +1,7 @@
 // Helpers shared by the integration tests (they run in the extension host; see ./index.ts).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { AutogradLensApi } from '../../src/extension/extension';
+import type { AutogradLensApi, AutogradLensState } from '../../src/extension/extension';
 
 export const EXTENSION_ID = 'autograd-lens.autograd-lens';
 
@@ -28,4 +28,24 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Opens a workspace file in the first column with the cursor on `line` (default: the last line). */
+export async function open(name: string, line?: number): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(workspaceFile(name));
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const at = line ?? doc.lineCount - 1;
+  editor.selection = new vscode.Selection(at, 0, at, 0);
+  return editor;
+}
+
+/** Runs one of the extension's commands (`autogradLens.<command>`). */
+export const run = <T = AutogradLensState>(command: string, ...args: unknown[]) => vscode.commands.executeCommand<T>(`autogradLens.${command}`, ...args);
+
+/** Waits for the page to report a drawing newer than `since` (performance.now() of this host). */
+export async function rendered(lens: AutogradLensApi, since: number): Promise<NonNullable<AutogradLensState['render']>> {
+  return waitFor(() => {
+    const r = lens.getState().render;
+    return r && r.at > since ? r : undefined;
+  }, 'the panel to draw the graph');
 }

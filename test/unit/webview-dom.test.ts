@@ -17,6 +17,7 @@ import { renderInspector } from '../../src/webview/ui/inspector';
 import { Names } from '../../src/webview/ui/names';
 import { renderStepCard } from '../../src/webview/ui/stepCard';
 import { renderStandaloneHtml, scriptSafeJson } from '../../src/webview/standalone';
+import { inlineScript, inlineStyle, LAYOUT_WORKER_ELEMENT_ID } from '../../src/webview/inline';
 
 const SCRIPT = '<script>alert(1)</script>';
 const IMG = '<img src=x onerror=alert(2)>';
@@ -156,6 +157,36 @@ describe('webview: standalone page and exports', () => {
     assert.ok(!style.textContent!.includes('</style'));
     // no inline handlers anywhere in the page
     assert.ok(!/\son[a-z]+\s*=/i.test(html.replace(/<script[\s\S]*?<\/script>/g, '')));
+  });
+
+  it('carries the layout worker as inert text that cannot end its element, and lets it run from a blob', () => {
+    const workerJs = 'self.s = "</script><img src=x onerror=alert(7)>"; // <!-- \nself.r = /<\\/script>/;';
+    const html = renderStandaloneHtml(hostileTrace(), js, css, { nonce: 'abc123', workerJs });
+    const { document } = parseHTML(html);
+    const scripts = Array.from(document.querySelectorAll('script'));
+    assert.deepStrictEqual(scripts.map((x) => [x.getAttribute('type'), x.id || null]), [
+      ['application/json', 'al-trace'],
+      ['text/plain', LAYOUT_WORKER_ELEMENT_ID],
+      [null, null],
+    ]);
+    assert.strictEqual(document.querySelectorAll('img').length, 0);
+    const carried = scripts[1].textContent!;
+    assert.ok(!carried.includes('</script') && !carried.includes('<!--'));
+    // the escaped source means the same program: its strings come out unchanged
+    const run = (src: string) => {
+      const self: Record<string, unknown> = {};
+      new Function('self', src)(self);
+      return self;
+    };
+    assert.deepStrictEqual(run(carried), run(workerJs));
+    const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]')!.getAttribute('content')!;
+    assert.match(csp, /worker-src blob:/);
+    assert.doesNotMatch(renderStandaloneHtml(hostileTrace(), js, css), /worker-src/, 'no worker, no worker-src');
+  });
+
+  it('inline scripts and styles: only the closing sequences change', () => {
+    assert.strictEqual(inlineScript('a = "</SCRIPT>" + "<!--";\n//# sourceMappingURL=x.map'), 'a = "\\x3C/SCRIPT>" + "\\x3C!--";\n');
+    assert.strictEqual(inlineStyle('a{} /* </style> */'), 'a{} /* <\\/style> */');
   });
 
   it('script-safe JSON escapes <, >, & and line separators, and parses back', () => {
