@@ -52,6 +52,9 @@ const KEEP = Boolean(process.env.AUTOGRAD_LENS_IT_KEEP);
 // Printed by test/integration/index.ts when the mocha run starts and when it has finished.
 const START_MARKER = 'AUTOGRAD_LENS_START';
 const RESULTS_MARKER = 'AUTOGRAD_LENS_RESULTS';
+// Logged by the test that sets the scene for the screenshot; it waits (extension still active,
+// its decorations still drawn) until the picture is taken and $AUTOGRAD_LENS_SCREENSHOT_ACK exists.
+const SCREENSHOT_MARKER = 'AUTOGRAD_LENS_SCREENSHOT';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -225,6 +228,8 @@ async function launchVSCode(opts = {}) {
     // No extension marketplace: nothing to fetch, and no network errors in the log.
     if (env.EXTENSIONS_GALLERY === undefined) env.EXTENSIONS_GALLERY = '{}';
     Object.assign(env, {
+      // a test that wants the window photographed logs SCREENSHOT_MARKER and waits for this file
+      AUTOGRAD_LENS_SCREENSHOT_ACK: path.join(tmp, 'screenshot-taken'),
       XDG_CONFIG_HOME: dirs['xdg-config'],
       XDG_DATA_HOME: dirs['xdg-data'],
       XDG_CACHE_HOME: dirs['xdg-cache'],
@@ -430,9 +435,13 @@ async function main() {
             log(`tests started in VS Code ${info.vscode} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
             continue;
           }
+          if (marker && marker[1] === SCREENSHOT_MARKER) {
+            screenshot().finally(() => session && fs.writeFileSync(path.join(session.tmp, 'screenshot-taken'), ''));
+            continue;
+          }
           if (marker && marker[1] === RESULTS_MARKER) {
             results = parseJson(marker[2]);
-            screenshot(); // while the editor still shows what the tests left open
+            screenshot(); // if no test asked for it: while the editor still shows what the tests left open
             continue;
           }
           // The workbench's own chatter before the tests start, and its routine messages

@@ -127,6 +127,12 @@ export class App {
       },
       onBackgroundClick: () => this.select(null),
       onTransform: () => this.saveSoon(),
+      bottomInset: () => {
+        // the legend sits over the graph area's lower edge (and wraps in a narrow panel)
+        const legend = this.el.graphArea.querySelector<HTMLElement>('.al-legend');
+        if (!legend || !legend.offsetHeight) return 0;
+        return this.el.graphArea.getBoundingClientRect().bottom - legend.getBoundingClientRect().top;
+      },
     });
     this.el.graphArea.append(this.legend(), this.el.status, this.el.empty, this.el.banner);
     this.measure();
@@ -374,19 +380,25 @@ export class App {
     const pass = this.view?.pass;
     if (fit >= 0.7 || !pass || !this.graph) return;
     const ids = new Set<string>();
+    const leafOf = new Map((this.trace?.nodes ?? []).filter((n) => n.variable).map((n) => [n.id, n.variable!]));
     for (const s of pass.steps) {
       const d = this.graph.nodeToDrawn.get(s.node);
       if (d) ids.add(d);
+      // and the leaf an AccumulateGrad step writes .grad into
+      const leaf = leafOf.get(s.node);
+      const ld = leaf ? this.graph.tensorToDrawn.get(leaf) : undefined;
+      if (ld) ids.add(ld);
     }
     const root = this.graph.tensorToDrawn.get(pass.root);
     if (root) ids.add(root);
     if (!ids.size) return;
     if (this.graphView.frameScale([...ids]) >= 0.55) this.graphView.frame([...ids], false);
     else {
-      // still too small to read: start readable, at the step (or the output backward starts from)
-      const at = this.view?.current?.node ?? this.view?.next?.node;
-      const focus = (at && this.graph.nodeToDrawn.get(at)) || root;
-      if (focus) this.graphView.centerOn(focus, 0.85);
+      // still too small to read: start readable, at the step (or the output backward starts
+      // from), near the top: backward runs downwards, so what comes next is in view
+      const at = this.view?.current?.node;
+      const focus = (at && this.graph.nodeToDrawn.get(at)) || root || (this.view?.next && this.graph.nodeToDrawn.get(this.view.next.node));
+      if (focus) this.graphView.centerOn(focus, 0.85, false, 'top');
     }
   }
 

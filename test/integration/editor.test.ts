@@ -55,6 +55,7 @@ describe('editor', () => {
   after(async () => {
     const cfg = vscode.workspace.getConfiguration('autogradLens');
     await cfg.update('openGraphOnTrace', undefined, vscode.ConfigurationTarget.Global);
+    await cfg.update('valueLens', undefined, vscode.ConfigurationTarget.Global);
     await cfg.update('timeLimitSeconds', undefined, vscode.ConfigurationTarget.Global);
     await cfg.update('maxSteps', undefined, vscode.ConfigurationTarget.Global);
   });

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { AutogradLensApi } from '../../src/extension/extension';
-import { api, open, rendered, run, waitFor, workspaceFile } from './util';
+import { api, open, rendered, run, screenshotNow, waitFor, workspaceFile } from './util';
 import type { Trace } from '../../src/trace/trace';
 import { localResourceRoots, panelHtml, readPageAssets } from '../../src/extension/webviewHtml';
 
@@ -204,6 +204,7 @@ describe('graph panel', () => {
     assert.ok(lens.cellOutputs(editor.document.uri).length >= 4, 'cell outputs beside the cells');
     editor.revealRange(new vscode.Range(9, 0, 30, 0), vscode.TextEditorRevealType.AtTop);
     await vscode.commands.executeCommand('notifications.clearAll');
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 1000)); // the reveal's scroll and the page's last frame
+    await screenshotNow();
   });
 });

@@ -49,3 +49,16 @@ export async function rendered(lens: AutogradLensApi, since: number): Promise<No
     return r && r.at > since ? r : undefined;
   }, 'the panel to draw the graph');
 }
+
+/**
+ * Asks scripts/vscode/run-tests.js to photograph the window now, while the extension is active
+ * (after the tests end its decorations are gone), and waits until it has. Elsewhere (the
+ * test-electron runner) there is no one to ask: it returns at once.
+ */
+export async function screenshotNow(): Promise<void> {
+  const ack = process.env.AUTOGRAD_LENS_SCREENSHOT_ACK;
+  if (!ack) return;
+  const fs = await import('fs');
+  console.log('AUTOGRAD_LENS_SCREENSHOT {}');
+  await waitFor(() => fs.existsSync(ack), 'the screenshot', 20_000);
+}

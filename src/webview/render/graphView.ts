@@ -60,6 +60,8 @@ export interface GraphViewEvents {
   onNodeDoubleClick(id: string): void;
   onBackgroundClick(): void;
   onTransform(t: ViewTransform): void;
+  /** How much of the view's bottom edge overlays cover (the legend), in px; fits keep clear of it. */
+  bottomInset?(): number;
 }
 
 /** The colours the canvas layer needs: those of the exported SVG without the text colours. */
@@ -235,7 +237,7 @@ export class GraphView {
       y1 = Math.max(y1, b.y + b.h + CUT_LEN);
     }
     const pad = 48;
-    const padBottom = pad + 32; // the legend's strip
+    const padBottom = Math.max(pad, this.bottomInset() + 16);
     const avail = height - pad - padBottom;
     const k = Math.max(0.02, Math.min(1.25, (width - 2 * pad) / Math.max(1, x1 - x0), avail / Math.max(1, y1 - y0)));
     return { k, x: width / 2 - ((x0 + x1) / 2) * k, y: pad + avail / 2 - ((y0 + y1) / 2) * k };
@@ -252,13 +254,15 @@ export class GraphView {
     if (t) this.setTransform(t, animate);
   }
 
-  /** Centres one node at scale k. */
-  centerOn(id: string, k: number, animate = false): void {
+  /** Centres one node at scale k (or, with `top`, centres it across and puts it near the top). */
+  centerOn(id: string, k: number, animate = false, anchor: 'center' | 'top' = 'center'): void {
     const i = this.byId.get(id);
     if (i === undefined || !this.layout) return;
     const b = this.layout.nodes[i];
     const { width, height } = this.size();
-    this.setTransform({ k, x: width / 2 - (b.x + b.w / 2) * k, y: height / 2 - (b.y + b.h / 2) * k }, animate);
+    const visible = height - this.bottomInset(); // the part the legend does not cover
+    const y = anchor === 'top' ? Math.min(56, visible / 2) - b.y * k : visible / 2 - (b.y + b.h / 2) * k;
+    this.setTransform({ k, x: width / 2 - (b.x + b.w / 2) * k, y }, animate);
   }
 
   /** Brings nodes into view: pans (keeping the zoom) when they are off screen. */
@@ -273,18 +277,23 @@ export class GraphView {
     const x1 = Math.max(...boxes.map((b) => b.x + b.w));
     const y1 = Math.max(...boxes.map((b) => b.y + b.h));
     const pad = 40;
-    const inView = x0 * t.k + t.x >= pad && y0 * t.k + t.y >= pad && x1 * t.k + t.x <= width - pad && y1 * t.k + t.y <= height - pad;
+    const visible = height - this.bottomInset(); // the part the legend does not cover
+    const inView = x0 * t.k + t.x >= pad && y0 * t.k + t.y >= pad && x1 * t.k + t.x <= width - pad && y1 * t.k + t.y <= visible - pad;
     if (inView && !force) return;
     let k = t.k;
-    if (force || (x1 - x0) * k > width - 2 * pad || (y1 - y0) * k > height - 2 * pad) {
-      k = Math.min(Math.max(t.k, 0.6), (width - 2 * pad) / Math.max(1, x1 - x0), (height - 2 * pad) / Math.max(1, y1 - y0), 1.5);
+    if (force || (x1 - x0) * k > width - 2 * pad || (y1 - y0) * k > visible - 2 * pad) {
+      k = Math.min(Math.max(t.k, 0.6), (width - 2 * pad) / Math.max(1, x1 - x0), (visible - 2 * pad) / Math.max(1, y1 - y0), 1.5);
     }
-    this.setTransform({ k, x: width / 2 - ((x0 + x1) / 2) * k, y: height / 2 - ((y0 + y1) / 2) * k }, true);
+    this.setTransform({ k, x: width / 2 - ((x0 + x1) / 2) * k, y: visible / 2 - ((y0 + y1) / 2) * k }, true);
   }
 
   /** The node's screen box, for positioning popovers. */
   nodeBox(id: string): DrawNode | undefined {
     return this.graph?.nodes.find((n) => n.id === id);
+  }
+
+  private bottomInset(): number {
+    return this.events.bottomInset?.() ?? 0;
   }
 
   private size(): { width: number; height: number } {
@@ -298,7 +307,7 @@ export class GraphView {
     if (!l || !l.width || !l.height) return { x: 0, y: 0, k: 1 };
     const pad = 36;
     // keep the bottom clear of the legend, which sits over the graph area's lower edge
-    const padBottom = pad + 44;
+    const padBottom = Math.max(pad, this.bottomInset() + 12);
     const avail = height - pad - padBottom;
     const k = Math.min(1.25, (width - 2 * pad) / (l.width + 20), avail / (l.height + 30));
     return { k, x: (width - l.width * k) / 2, y: pad + Math.max(0, (avail - l.height * k) / 2) + 10 * k };
