@@ -45,17 +45,18 @@ export interface LatencyPhases {
   drawn: number;
 }
 
-/** One line for the output channel and the integration test's log. */
+/** One line for the integration test's log: the phases in the order they happened. */
 export function describePhases(p: LatencyPhases): string {
-  const parts: string[] = [];
-  const add = (label: string, v: number | undefined) => v !== undefined && parts.push(`${label} ${v.toFixed(0)}`);
-  add('panel created', p.panelCreated);
-  add('page loading', p.pageStart);
-  add('script running', p.script);
-  add('page ready', p.ready);
-  add('trace sent', p.traceSent);
-  add('drawn', p.drawn);
-  return `${parts.join(' → ')} ms`;
+  const parts: [string, number | undefined][] = [
+    ['panel created', p.panelCreated],
+    ['page loading', p.pageStart],
+    ['script running', p.script],
+    ['page ready', p.ready],
+    ['trace sent', p.traceSent],
+    ['drawn', p.drawn],
+  ];
+  const happened = parts.filter((x): x is [string, number] => x[1] !== undefined).sort((x, y) => x[1] - y[1]);
+  return `${happened.map(([label, v]) => `${label} ${v.toFixed(0)}`).join(' → ')} ms`;
 }
 
 export class GraphPanel implements vscode.Disposable {
@@ -63,6 +64,14 @@ export class GraphPanel implements vscode.Disposable {
   private panelDisposables: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  /** How many times this panel's page has said it is ready (more than once: it was reloaded). */
+  private readyCount = 0;
+  /**
+   * The session whose trace was last posted to this panel. The trace is posted as soon as it
+   * is made, even before the page is ready: VS Code holds a webview's messages until its page
+   * has loaded, which saves the page's `ready` round trip on a new panel.
+   */
+  private delivered: unknown;
   private highlighted: number | null = null;
   private pendingExports: ((svg: string | undefined) => void)[] = [];
   /** When the trace now being drawn was asked for, for the latency report. */
@@ -196,6 +205,8 @@ export class GraphPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    this.readyCount = 0;
+    this.delivered = undefined;
     this.preloadAssets().then(
       (assets) => {
         if (this.panel === panel) panel.webview.html = panelHtml(assets);
@@ -229,8 +240,10 @@ export class GraphPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
+        this.readyCount++;
         if (this.timeline && msg.timing) this.timeline.page = msg.timing;
-        if (!this.awaitingTrace) this.sendTrace();
+        // a first load received what was posted before it; a reloaded page starts empty
+        if (!this.awaitingTrace && !(this.readyCount === 1 && this.delivered !== undefined && this.delivered === this.store.session)) this.sendTrace();
         if (this.highlighted !== null) this.post({ type: 'highlightLine', line: this.highlighted });
         break;
       case 'setPosition':
@@ -273,11 +286,13 @@ export class GraphPanel implements vscode.Disposable {
     const s = this.store.session;
     if (!s) return;
     this.post({ type: 'trace', trace: s.trace, position: this.store.position, title: s.title });
-    if (this.timeline && this.ready) this.timeline.traceSent = Date.now();
+    this.delivered = s;
+    if (this.timeline) this.timeline.traceSent = Date.now();
   }
 
+  /** Posts to the page; VS Code keeps what is posted before the page has loaded until it has. */
   private post(msg: HostToWebview): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(msg);
+    if (this.panel) void this.panel.webview.postMessage(msg);
   }
 
   dispose(): void {

@@ -47,5 +47,7 @@ function start(): void {
   host.post({ type: 'ready', timing: { origin: performance.timeOrigin, script: scriptStart, ready: Date.now() } });
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-else start();
+// The script comes after #al-root in both pages, so it can start at once: before VS Code hands
+// over the messages it held while the page loaded.
+if (document.readyState !== 'loading' || document.getElementById('al-root')) start();
+else document.addEventListener('DOMContentLoaded', start);
