@@ -9,3 +9,4 @@ export * from './inplace';
 export * from './indexing';
 export * from './nnfunc';
 export * from './sorting';
+export * from './extra';

@@ -24,7 +24,9 @@ import { scalarOfTensor, tensorToPython } from './builtins';
 import { fakeAddress, HostOps, Interpreter } from './interp';
 import {
   PyBuiltin,
+  PyClass,
   PyContextManager,
+  PyInstance,
   PyDict,
   PyDType,
   PyError,
@@ -633,7 +635,62 @@ export class TorchRuntime implements HostOps {
     M.set('trace', (t) => ops.trace(t));
     M.set('outer', (t, a) => ops.outer(t, a.tensor(0, 'vec2')));
     M.set('where', (t, a) => ops.where(a.tensor(0, 'condition'), t, this.operandArg(a, 1, 'other')));
-    M.set('masked_fill', (t, a) => ops.where(a.tensor(0, 'mask'), this.operandArg(a, 1, 'value'), t));
+    M.set('masked_fill', (t, a) => ops.maskedFill(t, a.tensor(0, 'mask'), this.operandArg(a, 1, 'value')));
+    inplace('masked_fill_', (t, a) => ops.maskedFill(t, a.tensor(0, 'mask'), this.operandArg(a, 1, 'value')));
+    M.set('masked_select', (t, a) => ops.maskedSelect(t, a.tensor(0, 'mask')));
+    M.set('gather', (t, a) => ops.gather(t, a.int(0, 'dim'), a.tensor(1, 'index')));
+    const scatterArgs = (t: Tensor, a: Args, add: boolean): Tensor => {
+      const src = a.has(2, 'src') ? a.get(2, 'src') : a.get(2, 'value');
+      const o = this.operand(src);
+      if (o === undefined) throw new PyError('TypeError', `${a.fname}(): argument 'src' (position 3) must be Tensor, not ${pyTypeOf(src)}`);
+      if (a.kw.has('reduce')) throw new PyError('NotImplementedError', `${a.fname}(reduce=...) is not supported by Autograd Lens yet`);
+      return ops.scatter(t, a.int(0, 'dim'), a.tensor(1, 'index'), o, add);
+    };
+    M.set('scatter', (t, a) => scatterArgs(t, a, false));
+    inplace('scatter_', (t, a) => scatterArgs(t, a, false));
+    M.set('scatter_add', (t, a) => scatterArgs(t, a, true));
+    inplace('scatter_add_', (t, a) => scatterArgs(t, a, true));
+    M.set('index_select', (t, a) => ops.indexSelect(t, a.int(0, 'dim'), a.tensor(1, 'index')));
+    M.set('tril', (t, a) => ops.triangle(t, a.int(0, 'diagonal', 0), true));
+    M.set('triu', (t, a) => ops.triangle(t, a.int(0, 'diagonal', 0), false));
+    inplace('tril_', (t, a) => ops.triangle(t, a.int(0, 'diagonal', 0), true));
+    inplace('triu_', (t, a) => ops.triangle(t, a.int(0, 'diagonal', 0), false));
+    M.set('cumprod', (t, a) => ops.cumprod(t, a.int(0, 'dim')));
+    for (const k of ['nan', 'inf', 'finite', 'posinf', 'neginf'] as const) M.set('is' + k, (t) => ops.floatPredicate(t, k));
+    M.set('nan_to_num', (t, a) => {
+      const o = (i: number, n: string) => (a.get(i, n, null) === null ? null : a.num(i, n));
+      return ops.nanToNum(t, o(0, 'nan'), o(1, 'posinf'), o(2, 'neginf'));
+    });
+    M.set('erf', (t) => ops.erfOp(t));
+    M.set('ravel', (t) => ops.view(ops.contiguous(t), [-1]));
+    M.set('movedim', (t, a) => movedim(t, a));
+    M.set('moveaxis', (t, a) => movedim(t, a));
+    M.set('unflatten', (t, a) => {
+      const d = normDimPy(a.int(0, 'dim'), t.ndim);
+      const sizes = a.shape(1, 'sizes');
+      return ops.view(t, [...t.shape.slice(0, d), ...sizes, ...t.shape.slice(d + 1)]);
+    });
+    // new_* factories: same dtype as self unless given, never in the graph
+    const newLike = (fill: (shape: number[], d: DType, a: Args) => Tensor) => (t: Tensor, a: Args) => {
+      const out = fill(a.shape(0, 'size'), a.dtype() ?? t.dtype, a);
+      if (a.kw.get('requires_grad') === true) this.setRequiresGrad(out, true);
+      return out;
+    };
+    M.set('new_zeros', newLike((s, d) => ops.zeros(s, d)));
+    M.set('new_empty', newLike((s, d) => ops.zeros(s, d)));
+    M.set('new_ones', newLike((s, d) => ops.ones(s, d)));
+    M.set('new_full', (t, a) => {
+      const shape = seqInts(a.get(0, 'size'), 'new_full');
+      const out = ops.full(shape, a.num(1, 'fill_value'), a.dtype() ?? t.dtype);
+      if (a.kw.get('requires_grad') === true) this.setRequiresGrad(out, true);
+      return out;
+    });
+    M.set('new_tensor', (t, a) => {
+      const data = a.get(0, 'data');
+      const out = data instanceof Tensor ? this.tensorFromData(data, a.dtype() ?? data.dtype) : this.tensorFromData(data, a.dtype() ?? t.dtype);
+      if (a.kw.get('requires_grad') === true) this.setRequiresGrad(out, true);
+      return out;
+    });
     // reductions
     M.set('sum', (t, a) => ops.sum(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false), a.dtype()));
     M.set('mean', (t, a) => ops.mean(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false), a.dtype()));
@@ -798,11 +855,16 @@ export class TorchRuntime implements HostOps {
         const r = ip.call(fn, [g]);
         return r instanceof Tensor ? r : null;
       };
-      if (t.isLeaf) (t.hooks ??= []).push(hook);
+      let list: unknown[];
+      if (t.isLeaf) (list = t.hooks ??= []).push(hook);
       else {
         t.gradFn!.addPreHook(t.outputNr, hook);
+        list = t.gradFn!.preHooks.get(t.outputNr) as unknown[];
       }
-      return new PyBuiltin('RemovableHandle', () => null);
+      return removableHandle(() => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      });
     });
     M.set('zero_', (t) => ops.fillInPlace(t, 0, 'ZeroBackward0'));
     M.set('fill_', (t, a) => ops.fillInPlace(t, a.num(0, 'value'), 'FillBackward0'));
@@ -940,6 +1002,41 @@ function allclose(a: Tensor, b: Tensor, rtol: number, atol: number): boolean {
   const y = ops.expandValues(b, a.shape.length >= b.shape.length ? a.shape : b.shape);
   for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i] - y[i]) <= atol + rtol * Math.abs(y[i]))) return false;
   return true;
+}
+
+/** Tensor.movedim(source, destination): a permutation (PermuteBackward0), ints or sequences. */
+function movedim(t: Tensor, a: Args): Tensor {
+  const toList = (v: PyValue): number[] => (v instanceof PyList || v instanceof PyTuple ? seqInts(v, 'movedim') : [Number(v)]);
+  const src = toList(a.get(0, 'source')).map((d) => normDimPy(d, t.ndim));
+  const dst = toList(a.get(1, 'destination')).map((d) => normDimPy(d, t.ndim));
+  if (src.length !== dst.length) {
+    throw new PyError('RuntimeError', `movedim: Invalid source or destination dims: source (${JSON.stringify(src)} dims) should contain the same number of dims as destination (${JSON.stringify(dst)} dims)`);
+  }
+  const order = new Array<number>(t.ndim).fill(-1);
+  src.forEach((s, i) => (order[dst[i]] = s));
+  const rest = [...Array(t.ndim).keys()].filter((d) => !src.includes(d));
+  let k = 0;
+  for (let i = 0; i < order.length; i++) if (order[i] === -1) order[i] = rest[k++];
+  return ops.permute(t, order);
+}
+
+function normDimPy(d: number, n: number): number {
+  const m = Math.max(n, 1);
+  if (d < -m || d >= m) invalidDim(d, n);
+  return d < 0 ? d + m : d;
+}
+
+/** torch.utils.hooks.RemovableHandle: remove() takes the hook out again. */
+const handleClass = new PyClass('RemovableHandle', [], 'torch.utils.hooks');
+handleClass.dict.set('remove', new PyBuiltin('remove', (args) => {
+  const h = args[0] as PyInstance;
+  (h.native as () => void)();
+  return null;
+}));
+function removableHandle(remove: () => void): PyInstance {
+  const h = new PyInstance(handleClass);
+  h.native = remove;
+  return h;
 }
 
 function legacyName(d: DType): string {

@@ -185,6 +185,15 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const t = String(a.get(0, 'type'));
       return makeDevice(t.split(':')[0]);
     },
+    logspace: (a) => withGrad(ops.logspace(a.num(0, 'start'), a.num(1, 'end'), a.int(2, 'steps'), a.num(3, 'base', 10), dtypeOf(a)), a),
+    addmm: (a) => {
+      const input = T(a);
+      const m1 = a.tensor(1, 'mat1');
+      const m2 = a.tensor(2, 'mat2');
+      if (m1.ndim !== 2) throw new PyError('RuntimeError', 'mat1 must be a matrix, got ' + m1.ndim + '-D tensor');
+      if (m2.ndim !== 2) throw new PyError('RuntimeError', 'mat2 must be a matrix, got ' + m2.ndim + '-D tensor');
+      return ops.addmm(input, m1, m2, a.kw.has('beta') ? a.num(-1, 'beta') : 1, a.kw.has('alpha') ? a.num(-1, 'alpha') : 1);
+    },
     Size: (a) => new PyTuple(seqInts(a.get(0, 'sizes', new PyTuple([])), 'Size').map((n) => BigInt(n)), 'Size'),
   };
   // functions that mirror tensor methods
@@ -197,6 +206,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'detach', 'softmax', 'log_softmax', 'addcmul', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maximum', 'minimum', 'logical_and', 'logical_or',
     'logical_not', 'allclose', 'nonzero', 'flip', 'masked_fill', 'numel', 'sort', 'argsort', 'topk', 'median',
     'broadcast_to', 'swapaxes', 'swapdims', 'tile', 'bmm', 'diag', 'trace', 'expand_as', 'repeat', 'view_as', 'reshape_as', 'clamp_min', 'clamp_max',
+    'gather', 'scatter', 'scatter_add', 'index_select', 'masked_select', 'tril', 'triu', 'cumprod', 'isnan', 'isinf', 'isfinite', 'isposinf',
+    'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
@@ -289,6 +300,59 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return ops.tanh(T(a));
     },
     softplus: (a) => ops.softplus(T(a)),
+    gelu: (a) => {
+      const ap = a.kw.get('approximate') ?? 'none';
+      if (ap !== 'none' && ap !== 'tanh') throw new PyError('RuntimeError', `approximate argument must be either none or tanh.`);
+      return ops.gelu(T(a), ap as 'none' | 'tanh');
+    },
+    silu: (a) => ops.silu(T(a)),
+    mish: (a) => ops.mish(T(a)),
+    elu: (a) => ops.elu(T(a), a.num(1, 'alpha', 1)),
+    hardtanh: (a) => ops.hardtanh(T(a), a.num(1, 'min_val', -1), a.num(2, 'max_val', 1)),
+    relu6: (a) => ops.hardtanh(T(a), 0, 6),
+    logsigmoid: (a) => ops.logSigmoid(T(a)),
+    hardsigmoid: (a) => ops.hardsigmoid(T(a)),
+    hardswish: (a) => ops.hardswish(T(a)),
+    threshold: (a) => ops.threshold(T(a), a.num(1, 'threshold'), a.num(2, 'value')),
+    softsign: (a) => {
+      const x = T(a);
+      return ops.div(x, ops.add(ops.abs(x), 1n));
+    },
+    smooth_l1_loss: (a) => ops.smoothL1Loss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('beta') ? a.num(-1, 'beta') : 1),
+    huber_loss: (a) => ops.huberLoss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('delta') ? a.num(-1, 'delta') : 1),
+    dropout: (a) => {
+      const x = T(a);
+      const p = a.num(1, 'p', 0.5);
+      if (p < 0 || p > 1) throw new PyError('ValueError', `dropout probability has to be between 0 and 1, but got ${pyFloatRepr(p)}`);
+      if (!a.bool(2, 'training', true) || p === 0) return x;
+      throw new PyError('NotImplementedError', 'F.dropout in training mode is not supported by Autograd Lens yet (pass training=False, or use p=0)');
+    },
+    one_hot: (a) => {
+      const t = T(a, 0, 'tensor');
+      if (t.dtype !== 'int64') throw new PyError('RuntimeError', 'one_hot is only applicable to index tensor.');
+      const v = t.values();
+      let n = a.int(1, 'num_classes', -1);
+      let mx = -1;
+      for (let i = 0; i < v.length; i++) {
+        if (v[i] < 0) throw new PyError('RuntimeError', 'Class values must be non-negative.');
+        mx = Math.max(mx, v[i]);
+      }
+      if (n === -1) {
+        if (v.length === 0) throw new PyError('RuntimeError', 'Can not infer total number of classes from empty tensor.');
+        n = mx + 1;
+      } else if (mx >= n) throw new PyError('RuntimeError', 'Class values must be smaller than num_classes.');
+      const out = new Float64Array(v.length * n);
+      for (let i = 0; i < v.length; i++) out[i * n + v[i]] = 1;
+      return Tensor.fromData(out, [...t.shape, n], 'int64');
+    },
+    normalize: (a) => {
+      const x = T(a);
+      const p = a.num(1, 'p', 2);
+      const dim = a.int(2, 'dim', 1);
+      const eps = a.num(3, 'eps', 1e-12);
+      const denom = ops.expand(ops.clamp(ops.norm(x, p, [dim], true), eps, null, 'ClampMinBackward0'), x.shape);
+      return ops.div(x, denom);
+    },
     leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
     softmax: (a) => ops.softmax(T(a), softmaxDim(a, 'softmax')),
     log_softmax: (a) => ops.logSoftmax(T(a), softmaxDim(a, 'log_softmax')),
@@ -351,6 +415,11 @@ const NN_MODULES: Record<string, string> = {
   MSELoss: 'torch.nn.modules.loss', L1Loss: 'torch.nn.modules.loss', BCELoss: 'torch.nn.modules.loss',
   CrossEntropyLoss: 'torch.nn.modules.loss', NLLLoss: 'torch.nn.modules.loss', Sequential: 'torch.nn.modules.container',
   ModuleList: 'torch.nn.modules.container', Dropout: 'torch.nn.modules.dropout', BCEWithLogitsLoss: 'torch.nn.modules.loss',
+  SiLU: 'torch.nn.modules.activation', Mish: 'torch.nn.modules.activation', LogSigmoid: 'torch.nn.modules.activation',
+  Hardsigmoid: 'torch.nn.modules.activation', Hardswish: 'torch.nn.modules.activation', ReLU6: 'torch.nn.modules.activation',
+  Softsign: 'torch.nn.modules.activation', GELU: 'torch.nn.modules.activation', ELU: 'torch.nn.modules.activation',
+  Hardtanh: 'torch.nn.modules.activation', Threshold: 'torch.nn.modules.activation', Softplus: 'torch.nn.modules.activation',
+  SmoothL1Loss: 'torch.nn.modules.loss', HuberLoss: 'torch.nn.modules.loss',
 };
 
 function wrapTensorCheck(name: string, f: Fn): Fn {
@@ -586,6 +655,30 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   act('Sigmoid', 'sigmoid', ops.sigmoid);
   act('Tanh', 'tanh', ops.tanh);
   act('Identity', 'identity', (t) => t);
+  act('SiLU', 'silu', ops.silu);
+  act('Mish', 'mish', ops.mish);
+  act('LogSigmoid', 'logsigmoid', ops.logSigmoid);
+  act('Hardsigmoid', 'hardsigmoid', ops.hardsigmoid);
+  act('Hardswish', 'hardswish', ops.hardswish);
+  act('ReLU6', 'relu6', (t) => ops.hardtanh(t, 0, 6));
+  act('Softsign', 'softsign', (t) => ops.div(t, ops.add(ops.abs(t), 1n)));
+  builtinModule('GELU', (s, a) => void s.dict.set('approximate', a.get(0, 'approximate', 'none')), (s, a) => ops.gelu(a.tensor(0, 'input'), s.dict.get('approximate') as 'none'), (s) => `approximate=${ip.repr(s.dict.get('approximate')!)}`);
+  builtinModule('ELU', (s, a) => void s.dict.set('alpha', a.get(0, 'alpha', 1.0)), (s, a) => ops.elu(a.tensor(0, 'input'), Number(s.dict.get('alpha'))), (s) => `alpha=${ip.str(s.dict.get('alpha')!)}`);
+  builtinModule('Hardtanh', (s, a) => {
+    s.dict.set('min_val', a.get(0, 'min_val', -1.0));
+    s.dict.set('max_val', a.get(1, 'max_val', 1.0));
+  }, (s, a) => ops.hardtanh(a.tensor(0, 'input'), Number(s.dict.get('min_val')), Number(s.dict.get('max_val'))), (s) => `min_val=${ip.str(s.dict.get('min_val')!)}, max_val=${ip.str(s.dict.get('max_val')!)}`);
+  builtinModule('Threshold', (s, a) => {
+    s.dict.set('threshold', a.get(0, 'threshold'));
+    s.dict.set('value', a.get(1, 'value'));
+  }, (s, a) => ops.threshold(a.tensor(0, 'input'), Number(s.dict.get('threshold')), Number(s.dict.get('value'))), (s) => `threshold=${ip.str(s.dict.get('threshold')!)}, value=${ip.str(s.dict.get('value')!)}`);
+  builtinModule('Softplus', (s, a) => {
+    s.dict.set('beta', a.get(0, 'beta', 1n));
+    s.dict.set('threshold', a.get(1, 'threshold', 20n));
+  }, (s, a) => {
+    if (Number(s.dict.get('beta')) !== 1 || Number(s.dict.get('threshold')) !== 20) throw new PyError('NotImplementedError', 'nn.Softplus with beta/threshold other than 1/20 is not supported by Autograd Lens yet');
+    return ops.softplus(a.tensor(0, 'input'));
+  }, (s) => `beta=${ip.str(s.dict.get('beta')!)}, threshold=${ip.str(s.dict.get('threshold')!)}`);
   builtinModule('LeakyReLU', (s, a) => void s.dict.set('negative_slope', a.num(0, 'negative_slope', 0.01)), (s, a) => ops.leakyRelu(a.tensor(0, 'input'), s.dict.get('negative_slope') as number), (s) => `negative_slope=${pyFloatRepr(s.dict.get('negative_slope') as number)}`);
   builtinModule('Softmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.softmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
   builtinModule('LogSoftmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.logSoftmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
@@ -601,6 +694,14 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   loss('CrossEntropyLoss', ops.crossEntropy);
   loss('BCEWithLogitsLoss', bceWithLogits);
   loss('NLLLoss', ops.nllLoss);
+  builtinModule('SmoothL1Loss', (s, a) => {
+    s.dict.set('reduction', a.kw.get('reduction') ?? 'mean');
+    s.dict.set('beta', a.kw.get('beta') ?? 1.0);
+  }, (s, a) => ops.smoothL1Loss(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean', Number(s.dict.get('beta'))));
+  builtinModule('HuberLoss', (s, a) => {
+    s.dict.set('reduction', a.kw.get('reduction') ?? 'mean');
+    s.dict.set('delta', a.kw.get('delta') ?? 1.0);
+  }, (s, a) => ops.huberLoss(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean', Number(s.dict.get('delta'))));
   const Sequential = builtinModule(
     'Sequential',
     (self, a) => {
