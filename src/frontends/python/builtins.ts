@@ -267,6 +267,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   const QUALIFIED: Record<string, string> = {
     Tensor: 'torch.Tensor', Parameter: 'torch.nn.parameter.Parameter', Size: 'torch.Size', dtype: 'torch.dtype',
     ndarray: 'numpy.ndarray', float32: 'numpy.float32', float64: 'numpy.float64', int64: 'numpy.int64', NoneType: 'NoneType', builtin_function_or_method: 'builtin_function_or_method',
+    OrderedDict: 'collections.OrderedDict',
   };
   def('type', ([v]) => {
     if (v instanceof PyInstance) return v.cls;
@@ -396,6 +397,8 @@ function isInstance(ip: Interpreter, v: PyValue, ty: PyValue): boolean {
     if (ty.name === 'float') return typeof v === 'number';
     if (ty.name === 'object') return true;
     if (ty.name === 'Tensor') return v instanceof Tensor;
+    if (ty.name === 'dict') return v instanceof PyDict;
+    if (ty.name === 'list') return v instanceof PyList && !v.view;
     return n === ty.name || (v instanceof PyExceptionValue && ip.isExceptionSubtype(v.pyType, ty.name));
   }
   return false;

@@ -1122,7 +1122,7 @@ export class Interpreter {
     if (typeof v === 'string') return pyStrRepr(v);
     const h = this.host.repr(v);
     if (h !== undefined) return h;
-    if (v instanceof PyList) return '[' + v.items.map((x) => this.repr(x)).join(', ') + ']';
+    if (v instanceof PyList) return (v.view ? v.view + '([' : '[') + v.items.map((x) => this.repr(x)).join(', ') + (v.view ? '])' : ']');
     if (v instanceof PyTuple) {
       if (v.tag === 'slice') return `slice(${v.items.map((x) => this.repr(x)).join(', ')})`;
       if (v.fields) return `${v.tag}(\n${v.fields.map((f, i) => `${f}=${this.repr(v.items[i])}`).join(',\n')})`;

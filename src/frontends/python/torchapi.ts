@@ -275,6 +275,11 @@ export class TorchRuntime implements HostOps {
     if (v instanceof PyDType) return torchName(v.dtype);
     if (v instanceof PyTuple && v.tag === 'Size') return `torch.Size([${v.items.map((x) => String(x)).join(', ')}])`;
     if (v instanceof PyTuple && v.tag === 'device') return `device(type='${String(v.items[0])}')`;
+    if (v instanceof PyTuple && v.tag === '_IncompatibleKeys') {
+      const [m, u] = v.items as PyList[];
+      if (!m.items.length && !u.items.length) return '<All keys matched successfully>';
+      return `_IncompatibleKeys(missing_keys=${this.ip.repr(m)}, unexpected_keys=${this.ip.repr(u)})`;
+    }
     if (v instanceof PyNdArray) return npRepr(v);
     if (v instanceof PyContextManager) return `<torch.autograd.grad_mode.${v.typeName} object at ${fakeAddress(v)}>`;
     return undefined;
@@ -608,7 +613,7 @@ export class TorchRuntime implements HostOps {
     binary('true_divide', (t, o) => ops.div(t, o));
     binary('pow', (t, o) => (o instanceof Tensor ? ops.powTensor(t, o) : ops.powScalar(t, o)));
     binary('remainder', (t, o) => ops.remainder(t, o));
-    binary('fmod', (t, o) => ops.remainder(t, o));
+    binary('fmod', (t, o) => ops.remainder(t, o, 'fmod'));
     binary('floor_divide', (t, o) => ops.floorDivide(t, o));
     for (const c of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) binary(c, (t, o) => ops.compare(c, t, o));
     binary('maximum', (t, o) => ops.maximum(t, o as Tensor));

@@ -356,12 +356,15 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
     softmax: (a) => ops.softmax(T(a), softmaxDim(a, 'softmax')),
     log_softmax: (a) => ops.logSoftmax(T(a), softmaxDim(a, 'log_softmax')),
-    binary_cross_entropy_with_logits: (a) => bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a)),
+    binary_cross_entropy_with_logits: (a) => {
+      unsupportedLossArgs(a, 'binary_cross_entropy_with_logits');
+      return bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a));
+    },
     mse_loss: (a) => ops.mseLoss(T(a), a.tensor(1, 'target'), reduction(a)),
     l1_loss: (a) => ops.l1Loss(T(a), a.tensor(1, 'target'), reduction(a)),
     binary_cross_entropy: (a) => ops.binaryCrossEntropy(T(a), a.tensor(1, 'target'), reduction(a), a.optTensor(2, 'weight')),
-    cross_entropy: (a) => ops.crossEntropy(T(a), a.tensor(1, 'target'), reduction(a)),
-    nll_loss: (a) => ops.nllLoss(T(a), a.tensor(1, 'target'), reduction(a)),
+    cross_entropy: (a) => (unsupportedLossArgs(a, 'cross_entropy'), ops.crossEntropy(T(a), a.tensor(1, 'target'), reduction(a))),
+    nll_loss: (a) => (unsupportedLossArgs(a, 'nll_loss'), ops.nllLoss(T(a), a.tensor(1, 'target'), reduction(a))),
   });
   const nn = installNN(ip, rt, F);
   const optim = installOptim(ip, rt);
@@ -466,6 +469,16 @@ function bceWithLogits(x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none'): Tensor
   return ops.bceWithLogits(x, y, r);
 }
 
+/** Loss options Autograd Lens does not model yet: a clear NotImplementedError rather than a wrong value. */
+function unsupportedLossArgs(a: Args, name: string): void {
+  const given = (k: string, dflt: PyValue) => a.kw.has(k) && a.kw.get(k) !== dflt && !(typeof dflt === 'bigint' && Number(a.kw.get(k)) === Number(dflt));
+  for (const k of ['weight', 'pos_weight']) if (given(k, null)) throw new PyError('NotImplementedError', `${name}(${k}=...) is not supported by Autograd Lens yet`);
+  if (given('ignore_index', -100n)) throw new PyError('NotImplementedError', `${name}(ignore_index=...) is not supported by Autograd Lens yet`);
+  if (a.kw.has('label_smoothing') && Number(a.kw.get('label_smoothing')) !== 0) {
+    throw new PyError('NotImplementedError', `${name}(label_smoothing=...) is not supported by Autograd Lens yet`);
+  }
+}
+
 function reduction(a: Args): 'mean' | 'sum' | 'none' {
   const r = a.kw.get('reduction');
   if (r === undefined) return 'mean';
@@ -558,6 +571,35 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     d.ordered = true;
     for (const [n, p] of namedParams(self)) d.set(n, ops.detach(p));
     return d;
+  });
+  native(Module, 'load_state_dict', (self, a) => {
+    const sd = a.get(0, 'state_dict');
+    if (!(sd instanceof PyDict)) throw new PyError('TypeError', `Expected state_dict to be dict-like, got ${ip.typeName(sd)}.`);
+    const strict = a.bool(1, 'strict', true);
+    const own = new Map(namedParams(self));
+    const missing = [...own.keys()].filter((k) => !sd.has(k));
+    const unexpected = sd.keys().filter((k) => typeof k !== 'string' || !own.has(k)).map((k) => String(k));
+    const errors: string[] = [];
+    for (const [k, p] of own) {
+      const v = sd.get(k);
+      if (v === undefined) continue;
+      if (!(v instanceof Tensor)) {
+        errors.push(`While copying the parameter named "${k}", expected torch.Tensor or Tensor-like object from checkpoint but received ${ip.typeName(v)}`);
+        continue;
+      }
+      if (v.shape.join() !== p.shape.join()) {
+        errors.push(`size mismatch for ${k}: copying a param with shape torch.Size([${v.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${p.shape.join(', ')}]).`);
+        continue;
+      }
+      noGrad(() => ops.writeValues(p, v));
+    }
+    const quote = (ks: string[]) => ks.map((k) => `"${k}"`).join(', ');
+    if (strict) {
+      if (unexpected.length) errors.unshift(`Unexpected key(s) in state_dict: ${quote(unexpected)}. `);
+      if (missing.length) errors.unshift(`Missing key(s) in state_dict: ${quote(missing)}. `);
+    }
+    if (errors.length) throw new PyError('RuntimeError', `Error(s) in loading state_dict for ${self.cls.name}:\n\t${errors.join('\n\t')}`);
+    return new PyTuple([new PyList(missing), new PyList(unexpected)], '_IncompatibleKeys', ['missing_keys', 'unexpected_keys']);
   });
   native(Module, 'register_parameter', (self, a) => {
     moduleState(self).params.set(String(a.get(0, 'name')), a.get(1, 'param') as Tensor | null);
@@ -687,7 +729,10 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     s.dict.set('end_dim', BigInt(a.int(1, 'end_dim', -1)));
   }, (s, a) => ops.flatten(a.tensor(0, 'input'), Number(s.dict.get('start_dim')), Number(s.dict.get('end_dim'))), (s) => `start_dim=${s.dict.get('start_dim')}, end_dim=${s.dict.get('end_dim')}`);
   const loss = (name: string, f: (x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none') => Tensor) =>
-    builtinModule(name, (s, a) => void s.dict.set('reduction', a.kw.get('reduction') ?? 'mean'), (s, a) => f(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean'));
+    builtinModule(name, (s, a) => {
+      unsupportedLossArgs(a, `nn.${name}`);
+      s.dict.set('reduction', a.kw.get('reduction') ?? 'mean');
+    }, (s, a) => f(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean'));
   loss('MSELoss', ops.mseLoss);
   loss('L1Loss', ops.l1Loss);
   loss('BCELoss', (x, y, r) => ops.binaryCrossEntropy(x, y, r));

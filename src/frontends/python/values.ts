@@ -30,6 +30,8 @@ export class PyError extends Error {
 export abstract class PyObject {}
 
 export class PyList extends PyObject {
+  /** A dict view ('dict_keys', 'odict_items', ...) shown with its own type name; a plain list otherwise. */
+  view?: string;
   constructor(public items: PyValue[]) {
     super();
   }
@@ -265,7 +267,7 @@ export function plainTypeName(v: PyValue): string | undefined {
   if (typeof v === 'bigint') return 'int';
   if (typeof v === 'number') return 'float';
   if (typeof v === 'string') return 'str';
-  if (v instanceof PyList) return 'list';
-  if (v instanceof PyDict) return 'dict';
+  if (v instanceof PyList) return v.view ?? 'list';
+  if (v instanceof PyDict) return v.ordered ? 'OrderedDict' : 'dict';
   return undefined;
 }
