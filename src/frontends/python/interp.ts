@@ -844,7 +844,14 @@ export class Interpreter {
     }
     if (obj instanceof PyDict) {
       const v = obj.get(idx);
-      if (v === undefined) throw new PyError('KeyError', this.repr(idx));
+      if (v === undefined) {
+        if (obj.defaultDict) {
+          const d = new PyDict();
+          obj.set(idx, d);
+          return d;
+        }
+        throw new PyError('KeyError', this.repr(idx));
+      }
       return v;
     }
     if (obj instanceof PyRange) {
@@ -1130,6 +1137,9 @@ export class Interpreter {
     }
     if (v instanceof PyDict && v.ordered) {
       return v.size ? `OrderedDict([${v.entries().map(([k, x]) => `(${this.repr(k)}, ${this.repr(x)})`).join(', ')}])` : 'OrderedDict()';
+    }
+    if (v instanceof PyDict && v.defaultDict) {
+      return "defaultdict(<class 'dict'>, {" + v.entries().map(([k, x]) => `${this.repr(k)}: ${this.repr(x)}`).join(', ') + '})';
     }
     if (v instanceof PyDict) return '{' + v.entries().map(([k, x]) => `${this.repr(k)}: ${this.repr(x)}`).join(', ') + '}';
     if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map((x) => this.repr(x)).join(', ') + '}' : 'set()';

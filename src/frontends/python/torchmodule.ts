@@ -922,6 +922,24 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     });
     return s + '\n)';
   });
+  native('state_dict', (self) => {
+    // Optimizer.state_dict(): parameters become their running index, groups keep their keys with params last
+    const index = new Map<Tensor, bigint>();
+    let next = 0n;
+    const groups = st(self).groups.map((g) => {
+      const packed = new PyDict();
+      for (const k of g.keys()) if (k !== 'params') packed.set(k, g.get(k)!);
+      const ids = (g.get('params') as PyList).items.map((p) => {
+        if (!index.has(p as Tensor)) index.set(p as Tensor, next++);
+        return index.get(p as Tensor)!;
+      });
+      packed.set('params', new PyList(ids));
+      return packed;
+    });
+    const state = new PyDict();
+    for (const [k, v] of st(self).state.entries()) state.set(k instanceof Tensor ? (index.get(k) ?? k) : k, v);
+    return dictOf([['state', state], ['param_groups', new PyList(groups)]]);
+  });
   native('add_param_group', (self, a) => {
     st(self).groups.push(a.get(0, 'param_group') as PyDict);
     return null;
@@ -965,7 +983,9 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
           throw new PyError('ValueError', 'Nesterov momentum requires a momentum and zero dampening');
         }
       }
-      self.native = { kind, groups, state: new PyDict() } satisfies OptimState;
+      const state = new PyDict();
+      state.defaultDict = true;
+      self.native = { kind, groups, state } satisfies OptimState;
       return null;
     }));
     optim.attrs.set(kind, cls);
@@ -1034,12 +1054,14 @@ function sgdStep(s: OptimState): void {
       if (!p.grad) continue;
       let d = maximize ? ops.neg(p.grad) : p.grad;
       if (wd !== 0) d = ops.add(d, p, wd);
+      // 1.13 writes state[p]['momentum_buffer'] after every step, None without momentum
+      let entry = s.state.get(p) as PyDict | undefined;
+      if (!entry) {
+        entry = new PyDict();
+        s.state.set(p, entry);
+      }
+      if (momentum === 0) entry.set('momentum_buffer', null);
       if (momentum !== 0) {
-        let entry = s.state.get(p) as PyDict | undefined;
-        if (!entry) {
-          entry = new PyDict();
-          s.state.set(p, entry);
-        }
         let buf = entry.get('momentum_buffer') as Tensor | undefined;
         if (!buf) {
           buf = Tensor.fromData(d.copyValues(), d.shape, d.dtype);
@@ -1062,6 +1084,7 @@ function adamStep(s: OptimState): void {
     const eps = num(g.get('eps'));
     const wd = num(g.get('weight_decay'));
     const maximize = g.get('maximize') === true;
+    const amsgrad = g.get('amsgrad') === true;
     for (const pv of (g.get('params') as PyList).items) {
       const p = pv as Tensor;
       if (!p.grad) continue;
@@ -1072,6 +1095,7 @@ function adamStep(s: OptimState): void {
         entry.set('step', Tensor.scalar(0, 'float32'));
         entry.set('exp_avg', ops.zeros(p.shape, p.dtype));
         entry.set('exp_avg_sq', ops.zeros(p.shape, p.dtype));
+        if (amsgrad) entry.set('max_exp_avg_sq', ops.zeros(p.shape, p.dtype));
         s.state.set(p, entry);
       }
       const stepT = entry.get('step') as Tensor;
@@ -1085,7 +1109,13 @@ function adamStep(s: OptimState): void {
       const bc1 = 1 - Math.pow(b1, step);
       const bc2 = 1 - Math.pow(b2, step);
       const stepSize = lr / bc1;
-      const denom = ops.add(ops.div(ops.sqrt(v), Math.sqrt(bc2)), eps);
+      let second = v;
+      if (amsgrad) {
+        const mx = entry.get('max_exp_avg_sq') as Tensor;
+        ops.applyInPlace(mx, (old) => ops.maximum(old, v));
+        second = mx;
+      }
+      const denom = ops.add(ops.div(ops.sqrt(second), Math.sqrt(bc2)), eps);
       ops.applyInPlace(p, (old) => ops.addcdiv(old, m, denom, -stepSize));
     }
   }

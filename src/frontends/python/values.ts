@@ -59,6 +59,8 @@ export class PyDict extends PyObject {
   readonly map = new Map<unknown, [PyValue, PyValue]>();
   /** collections.OrderedDict (state_dict()) prints as OrderedDict([(k, v), ...]). */
   ordered = false;
+  /** collections.defaultdict(dict) (an optimizer's state): a missing key reads as a new {}. */
+  defaultDict = false;
   get(k: PyValue): PyValue | undefined {
     return this.map.get(hashKey(k))?.[1];
   }
