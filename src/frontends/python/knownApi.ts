@@ -48,7 +48,7 @@ conv_transpose2d cosine_embedding_loss cosine_similarity  dropout2d  embedding  
 max_pool1d max_pool2d  multi_margin_loss   pad pairwise_distance pdist pixel_shuffle poisson_nll_loss prelu  rrelu selu
   soft_margin_loss softmin softshrink  tanhshrink  triplet_margin_loss unfold upsample`;
 
-const OPTIM = `ASGD Adadelta Adagrad AdamW Adamax LBFGS NAdam RAdam RMSprop Rprop SparseAdam lr_scheduler Optimizer`;
+const OPTIM = `ASGD Adadelta Adamax LBFGS NAdam RAdam Rprop SparseAdam Optimizer`;
 
 const NUMPY = `random linalg concatenate stack vstack hstack matmul transpose reshape where clip maximum minimum argmax argmin sort argsort
 cumsum prod var median percentile abs square power round floor ceil sign isnan allclose array_equal eye identity full zeros_like ones_like

@@ -885,8 +885,18 @@ function zeroGrad(p: Tensor, toNone: boolean): void {
 
 // ---------------------------------------------------------------- optim
 
+type OptimKind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
+const OPTIM_MODULE: Record<OptimKind, string> = {
+  SGD: 'torch.optim.sgd', Adam: 'torch.optim.adam', AdamW: 'torch.optim.adamw', RMSprop: 'torch.optim.rmsprop', Adagrad: 'torch.optim.adagrad',
+};
+const OPTIM_STEP: Record<OptimKind, (s: OptimState) => void> = {
+  SGD: (s) => sgdStep(s), Adam: (s) => adamStep(s, false), AdamW: (s) => adamStep(s, true), RMSprop: (s) => rmspropStep(s), Adagrad: (s) => adagradStep(s),
+};
+
 interface OptimState {
-  kind: 'SGD' | 'Adam';
+  kind: OptimKind;
+  /** optimizer.step() calls since an lr scheduler was attached (its _step_count). */
+  stepCount?: number;
   groups: PyDict[];
   state: PyDict;
 }
@@ -906,7 +916,8 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     const params = st(self).groups.flatMap((g) => (g.get('params') as PyList).items as Tensor[]).filter((p) => p.grad);
     const snap = (t: Tensor) => Tensor.fromData(t.copyValues(), t.shape, t.dtype);
     const before = params.map(snap);
-    noGrad(() => (st(self).kind === 'SGD' ? sgdStep(st(self)) : adamStep(st(self))));
+    noGrad(() => OPTIM_STEP[st(self).kind](st(self)));
+    if (st(self).stepCount !== undefined) st(self).stepCount! += 1;
     rt.optimizerSteps.push({
       optimizer: st(self).kind,
       origin: ip.currentRange,
@@ -954,8 +965,8 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     return prevGet(obj, name);
   };
 
-  const make = (kind: 'SGD' | 'Adam', defaults: [string, PyValue][]) => {
-    const cls = new PyClass(kind, [Optimizer], kind === 'SGD' ? 'torch.optim.sgd' : 'torch.optim.adam');
+  const make = (kind: OptimKind, defaults: [string, PyValue][]) => {
+    const cls = new PyClass(kind, [Optimizer], OPTIM_MODULE[kind]);
     cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
       const self = args[0] as PyInstance;
       const a = new Args(kind, args.slice(1), kw);
@@ -986,6 +997,14 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
       const state = new PyDict();
       state.defaultDict = true;
       self.native = { kind, groups, state } satisfies OptimState;
+      if (kind === 'Adagrad') {
+        // Adagrad fills its state when constructed: step tensor(0.), sum = initial_accumulator_value
+        for (const g of groups) {
+          for (const p of (g.get('params') as PyList).items as Tensor[]) {
+            state.set(p, dictOf([['step', Tensor.scalar(0, 'float32')], ['sum', ops.full(p.shape, Number(g.get('initial_accumulator_value')), p.dtype)]]));
+          }
+        }
+      }
       return null;
     }));
     optim.attrs.set(kind, cls);
@@ -997,11 +1016,124 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     ['lr', 0.001], ['betas', new PyTuple([0.9, 0.999])], ['eps', 1e-8], ['weight_decay', 0n], ['amsgrad', false], ['maximize', false], ['foreach', null],
     ['capturable', false], ['differentiable', false], ['fused', false],
   ]);
+  // the three below had no `differentiable` flag yet in 1.13 (it came with PRs #86096/#86183, after the branch cut)
+  make('AdamW', [
+    ['lr', 0.001], ['betas', new PyTuple([0.9, 0.999])], ['eps', 1e-8], ['weight_decay', 0.01], ['amsgrad', false], ['foreach', null], ['maximize', false],
+    ['capturable', false],
+  ]);
+  make('RMSprop', [
+    ['lr', 0.01], ['momentum', 0n], ['alpha', 0.99], ['eps', 1e-8], ['centered', false], ['weight_decay', 0n], ['foreach', null], ['maximize', false],
+  ]);
+  make('Adagrad', [
+    ['lr', 0.01], ['lr_decay', 0n], ['eps', 1e-10], ['weight_decay', 0n], ['initial_accumulator_value', 0n], ['foreach', null], ['maximize', false],
+  ]);
+  installLrScheduler(ip, rt, optim, Optimizer);
   return optim;
 }
 
+/** A scheduler's state: the chainable 1.13 forms of StepLR, MultiStepLR, ExponentialLR, LambdaLR. */
+interface SchedState {
+  opt: OptimState;
+  lastEpoch: number;
+  stepCount: number;
+  baseLrs: number[];
+  lastLr: number[];
+  getLr: (s: SchedState) => PyValue[];
+}
+
+function installLrScheduler(ip: Interpreter, rt: TorchRuntime, optim: PyModule, Optimizer: PyClass): void {
+  const sched = new PyModule('torch.optim.lr_scheduler');
+  const Base = new PyClass('_LRScheduler', [], 'torch.optim.lr_scheduler');
+  const groupsOf = (s: SchedState) => s.opt.groups;
+  const stepSched = (s: SchedState) => {
+    if (s.stepCount === 1 && (s.opt.stepCount ?? 0) < 1) {
+      warn(
+        'UserWarning',
+        'Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first value of the learning rate schedule. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate',
+        'library',
+      );
+    }
+    s.stepCount += 1;
+    s.lastEpoch += 1;
+    const values = s.getLr(s);
+    groupsOf(s).forEach((g, i) => g.set('lr', values[i]));
+    s.lastLr = groupsOf(s).map((g) => Number(g.get('lr')));
+  };
+  const lrs = (s: SchedState) => groupsOf(s).map((g) => g.get('lr')!);
+  const times = (v: PyValue, k: number): PyValue => Number(v) * k;
+  const make = (name: string, setup: (self: PyInstance, a: Args) => (s: SchedState) => PyValue[]) => {
+    const cls = new PyClass(name, [Base], 'torch.optim.lr_scheduler');
+    cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
+      const self = args[0] as PyInstance;
+      const a = new Args(name, args.slice(1), kw, true, name);
+      const o = a.get(0, 'optimizer');
+      if (!(o instanceof PyInstance && o.cls.isSubclassOf(Optimizer))) throw new PyError('TypeError', `${ip.typeName(o)} is not an Optimizer`);
+      const opt = o.native as OptimState;
+      for (const g of opt.groups) if (!g.has('initial_lr')) g.set('initial_lr', g.get('lr')!);
+      const getLr = setup(self, a);
+      opt.stepCount = 0;
+      const s: SchedState = { opt, lastEpoch: -1, stepCount: 0, baseLrs: opt.groups.map((g) => Number(g.get('initial_lr'))), lastLr: [], getLr };
+      self.native = s;
+      self.dict.set('optimizer', o);
+      stepSched(s);
+      return null;
+    }));
+    sched.attrs.set(name, cls);
+  };
+  const native = (n: string, fn: (s: SchedState, a: Args) => PyValue) =>
+    Base.dict.set(n, new PyBuiltin(n, (args, kw) => fn((args[0] as PyInstance).native as SchedState, new Args(n, args.slice(1), kw, true))));
+  native('step', (s, a) => {
+    if (a.get(0, 'epoch', null) !== null) throw new PyError('NotImplementedError', 'lr_scheduler.step(epoch) is not supported by Autograd Lens yet');
+    stepSched(s);
+    return null;
+  });
+  native('get_last_lr', (s) => new PyList(s.lastLr));
+  native('state_dict', (s) => {
+    const d = new PyDict();
+    d.set('base_lrs', new PyList(s.baseLrs));
+    d.set('last_epoch', BigInt(s.lastEpoch));
+    d.set('_step_count', BigInt(s.stepCount));
+    d.set('_get_lr_called_within_step', false);
+    d.set('_last_lr', new PyList(s.lastLr));
+    return d;
+  });
+  const prevGet = rt.getattr.bind(rt);
+  rt.getattr = (obj, n) => {
+    if (obj instanceof PyInstance && obj.native && obj.cls.isSubclassOf(Base)) {
+      const s = obj.native as SchedState;
+      if (n === 'last_epoch') return BigInt(s.lastEpoch);
+      if (n === 'base_lrs') return new PyList(s.baseLrs);
+    }
+    return prevGet(obj, n);
+  };
+  make('StepLR', (self, a) => {
+    const size = a.int(1, 'step_size');
+    const gamma = a.num(2, 'gamma', 0.1);
+    return (s) => (s.lastEpoch === 0 || s.lastEpoch % size !== 0 ? lrs(s) : lrs(s).map((v) => times(v, gamma)));
+  });
+  make('ExponentialLR', (self, a) => {
+    const gamma = a.num(1, 'gamma');
+    return (s) => (s.lastEpoch === 0 ? lrs(s) : lrs(s).map((v) => times(v, gamma)));
+  });
+  make('MultiStepLR', (self, a) => {
+    const counts = new Map<number, number>();
+    for (const m of ip.iterate(a.get(1, 'milestones'))) counts.set(Number(m), (counts.get(Number(m)) ?? 0) + 1);
+    const gamma = a.num(2, 'gamma', 0.1);
+    return (s) => (counts.has(s.lastEpoch) ? lrs(s).map((v) => times(v, Math.pow(gamma, counts.get(s.lastEpoch)!))) : lrs(s));
+  });
+  make('LambdaLR', (self, a) => {
+    const f = a.get(1, 'lr_lambda');
+    return (s) => s.baseLrs.map((b) => {
+      const r = ip.call(f, [BigInt(s.lastEpoch)]);
+      return typeof r === 'bigint' ? b * Number(r) : b * Number(r);
+    });
+  });
+  optim.attrs.set('lr_scheduler', sched);
+  ip.modules.set('torch.optim.lr_scheduler', sched);
+}
+
 /** torch.optim's checks of the hyper-parameters, with its messages. */
-function checkHyper(kind: 'SGD' | 'Adam', a: Args): void {
+function checkHyper(kind: OptimKind, a: Args): void {
   const val = (i: number, name: string): number | null => {
     const v = i === 1 ? a.get(1, name, null) : (a.kw.get(name) ?? null);
     return typeof v === 'number' || typeof v === 'bigint' ? Number(v) : null;
@@ -1012,6 +1144,24 @@ function checkHyper(kind: 'SGD' | 'Adam', a: Args): void {
     return typeof v === 'number' ? pyFloatRepr(v) : String(v);
   };
   if (lr !== null && lr < 0) throw new PyError('ValueError', `Invalid learning rate: ${fmt('lr')}`);
+  const nonNeg = (name: string, label: string) => {
+    const v = val(-1, name);
+    if (v !== null && v < 0) throw new PyError('ValueError', `Invalid ${label} value: ${fmt(name)}`);
+  };
+  if (kind === 'RMSprop') {
+    nonNeg('eps', 'epsilon');
+    nonNeg('momentum', 'momentum');
+    nonNeg('weight_decay', 'weight_decay');
+    nonNeg('alpha', 'alpha');
+    return;
+  }
+  if (kind === 'Adagrad') {
+    nonNeg('lr_decay', 'lr_decay');
+    nonNeg('weight_decay', 'weight_decay');
+    nonNeg('initial_accumulator_value', 'initial_accumulator_value');
+    nonNeg('eps', 'epsilon');
+    return;
+  }
   if (kind === 'SGD') {
     const m = val(-1, 'momentum');
     if (m !== null && m < 0) throw new PyError('ValueError', `Invalid momentum value: ${fmt('momentum')}`);
@@ -1076,8 +1226,82 @@ function sgdStep(s: OptimState): void {
   }
 }
 
-/** One Adam step, as torch.optim.Adam (1.13 single-tensor path) computes it, op by op in float32. */
-function adamStep(s: OptimState): void {
+/** One RMSprop step, as torch.optim.RMSprop (1.13 single-tensor path) computes it. */
+function rmspropStep(s: OptimState): void {
+  for (const g of s.groups) {
+    const lr = num(g.get('lr'));
+    const alpha = num(g.get('alpha'));
+    const eps = num(g.get('eps'));
+    const wd = num(g.get('weight_decay'));
+    const momentum = num(g.get('momentum'));
+    const centered = g.get('centered') === true;
+    const maximize = g.get('maximize') === true;
+    for (const pv of (g.get('params') as PyList).items) {
+      const p = pv as Tensor;
+      if (!p.grad) continue;
+      let entry = s.state.get(p) as PyDict | undefined;
+      if (!entry) {
+        entry = new PyDict();
+        entry.set('step', 0n);
+        entry.set('square_avg', ops.zeros(p.shape, p.dtype));
+        if (momentum > 0) entry.set('momentum_buffer', ops.zeros(p.shape, p.dtype));
+        if (centered) entry.set('grad_avg', ops.zeros(p.shape, p.dtype));
+        s.state.set(p, entry);
+      }
+      entry.set('step', (entry.get('step') as bigint) + 1n);
+      let grad = maximize ? ops.neg(p.grad) : p.grad;
+      if (wd !== 0) grad = ops.add(grad, p, wd);
+      const sq = entry.get('square_avg') as Tensor;
+      ops.applyInPlace(sq, (old) => ops.addcmul(ops.mul(old, alpha), grad, grad, 1 - alpha));
+      let avg: Tensor;
+      if (centered) {
+        const ga = entry.get('grad_avg') as Tensor;
+        ops.applyInPlace(ga, (old) => ops.add(ops.mul(old, alpha), grad, 1 - alpha));
+        avg = ops.sqrt(ops.addcmul(sq, ga, ga, -1n));
+      } else avg = ops.sqrt(sq);
+      avg = ops.add(avg, eps);
+      if (momentum > 0) {
+        const buf = entry.get('momentum_buffer') as Tensor;
+        ops.applyInPlace(buf, (old) => ops.addcdiv(ops.mul(old, momentum), grad, avg));
+        ops.applyInPlace(p, (old) => ops.add(old, buf, -lr));
+      } else {
+        ops.applyInPlace(p, (old) => ops.addcdiv(old, grad, avg, -lr));
+      }
+    }
+  }
+}
+
+/** One Adagrad step, as torch.optim.Adagrad (1.13 single-tensor path) computes it. */
+function adagradStep(s: OptimState): void {
+  for (const g of s.groups) {
+    const lr = num(g.get('lr'));
+    const lrDecay = num(g.get('lr_decay'));
+    const eps = num(g.get('eps'));
+    const wd = num(g.get('weight_decay'));
+    const maximize = g.get('maximize') === true;
+    for (const pv of (g.get('params') as PyList).items) {
+      const p = pv as Tensor;
+      if (!p.grad) continue;
+      const entry = s.state.get(p) as PyDict;
+      const stepT = entry.get('step') as Tensor;
+      ops.applyInPlace(stepT, (old) => ops.add(old, 1n));
+      const step = stepT.item();
+      let grad = maximize ? ops.neg(p.grad) : p.grad;
+      if (wd !== 0) grad = ops.add(grad, p, wd);
+      const clr = lr / (1 + (step - 1) * lrDecay);
+      const sum = entry.get('sum') as Tensor;
+      ops.applyInPlace(sum, (old) => ops.addcmul(old, grad, grad, 1n));
+      const std = ops.add(ops.sqrt(sum), eps);
+      ops.applyInPlace(p, (old) => ops.addcdiv(old, grad, std, -clr));
+    }
+  }
+}
+
+/**
+ * One Adam step, as torch.optim.Adam (1.13 single-tensor path) computes it, op by op in float32;
+ * AdamW (decoupled) first scales the parameter by 1 - lr * weight_decay instead of adding it to the gradient.
+ */
+function adamStep(s: OptimState, decoupled: boolean): void {
   for (const g of s.groups) {
     const lr = num(g.get('lr'));
     const [b1, b2] = (g.get('betas') as PyTuple).items.map(Number);
@@ -1102,7 +1326,8 @@ function adamStep(s: OptimState): void {
       const m = entry.get('exp_avg') as Tensor;
       const v = entry.get('exp_avg_sq') as Tensor;
       ops.applyInPlace(stepT, (old) => ops.add(old, 1n));
-      if (wd !== 0) grad = ops.add(grad, p, wd);
+      if (decoupled) ops.applyInPlace(p, (old) => ops.mul(old, 1 - lr * wd));
+      else if (wd !== 0) grad = ops.add(grad, p, wd);
       ops.applyInPlace(m, (old) => ops.add(ops.mul(old, b1), grad, 1 - b1));
       ops.applyInPlace(v, (old) => ops.addcmul(ops.mul(old, b2), grad, grad, 1 - b2));
       const step = stepT.item();
