@@ -10,3 +10,4 @@ export * from './indexing';
 export * from './nnfunc';
 export * from './sorting';
 export * from './extra';
+export * from './extra2';

@@ -3,34 +3,34 @@
  * Reaching one raises NotImplementedError naming it (a clear "not supported here"), while a
  * name PyTorch does not have keeps PyTorch's own AttributeError.
  */
-const TENSOR = `abs_ absolute acos_ acosh addbmm addmv addr align_as all allclose amax amin aminmax angle any apply_ arccos arcsin arctan 
-as_strided asin_ asinh atan2 atanh baddbmm bernoulli bernoulli_ bfloat16 bincount bitwise_left_shift   byte cauchy_ cdouble
-cfloat char cholesky clamp_max_ clamp_min_ clip_ coalesce col_indices conj copysign corrcoef cos_ count_nonzero cov cross cummax cummin
- cumsum_ data_ptr deg2rad dense_dim dequantize det  diag_embed diagflat diagonal diff digamma dist div_ dsplit eig element_size
-eq_  erf_ erfc erfinv exp2 expm1_ exponential_ fix fliplr flipud float_power fmax fmin frac frexp  gcd geometric_ ger get_device
-greater gt_ half hardshrink heaviside histc hsplit hypot i0 igamma index_add index_add_ index_copy index_fill index_put index_put_
-index_reduce  inner int_repr inverse is_complex is_nonzero is_pinned is_set_to is_shared isclose   
-  isreal istft kron kthvalue lcm ldexp le_ lerp less lgamma log_normal_ logaddexp logcumsumexp logdet logical_xor logit
+const TENSOR = `abs_ absolute acos_ acosh addbmm addmv addr align_as all allclose amax amin  angle any apply_ arccos arcsin arctan 
+as_strided asin_ asinh  atanh baddbmm bernoulli bernoulli_ bfloat16 bincount bitwise_left_shift   byte cauchy_ cdouble
+cfloat char cholesky clamp_max_ clamp_min_  coalesce col_indices conj copysign corrcoef cos_  cov cross cummax cummin
+ cumsum_ data_ptr deg2rad dense_dim dequantize det  diag_embed diagflat   digamma  div_ dsplit eig element_size
+eq_  erf_ erfc erfinv  expm1_ exponential_ fix fliplr flipud  fmax fmin  frexp  gcd geometric_ ger get_device
+greater gt_ half hardshrink heaviside histc hsplit  i0 igamma index_add index_add_ index_copy index_fill index_put index_put_
+index_reduce  inner int_repr inverse is_complex is_nonzero is_pinned is_set_to is_shared    
+  isreal istft kron kthvalue lcm ldexp le_  less lgamma log_normal_ logaddexp logcumsumexp logdet logical_xor 
 lt_ lu  masked_scatter  matrix_exp matrix_power  mode   msort multinomial multiply_ mvlgamma
- nanmean nanmedian nanquantile nansum narrow_copy ne_      nextafter norm_ orgqr
-ormqr outer pin_memory pinverse polygamma positive pow_ qr quantile rad2deg random_  renorm repeat_interleave resize_ resize_as_
-roll rot90     scatter_reduce select_scatter sgn short sigmoid_ sign_ signbit sinc slice_scatter
-slogdet smm  split_with_sizes sqrt_ square_ squeeze_ sspaddmm std_mean stft storage stride sub_ sum_to_size svd  
+  nanmedian nanquantile  narrow_copy ne_      nextafter norm_ orgqr
+ormqr outer pin_memory pinverse polygamma positive pow_ qr quantile rad2deg random_  renorm  resize_ resize_as_
+ rot90     scatter_reduce select_scatter  short sigmoid_ sign_ signbit sinc slice_scatter
+slogdet smm  split_with_sizes sqrt_ square_ squeeze_ sspaddmm  stft storage stride sub_ sum_to_size svd  
 t_ take take_along_dim tensor_split  to_dense to_sparse   transpose_ triangular_solve     true_divide_
-trunc_ unfold uniform unique unique_consecutive unsqueeze_ values var_mean vdot view_as_complex vsplit xlogy zero`;
+trunc_ unfold uniform unique unique_consecutive unsqueeze_ values  vdot view_as_complex vsplit  zero`;
 
-const TORCH = `abs_ absolute acosh addbmm addmv addr adjoint aminmax angle arccos arcsin arctan  as_strided atan2 atanh atleast_1d
+const TORCH = `abs_ absolute acosh addbmm addmv addr adjoint  angle arccos arcsin arctan  as_strided  atanh atleast_1d
 atleast_2d atleast_3d baddbmm bartlett_window bernoulli bincount bitwise_and bitwise_not bitwise_or bitwise_xor block_diag  broadcast_tensors
  bucketize cartesian_prod cdist ceil_ chain_matmul cholesky clamp_ column_stack combinations complex conj corrcoef cos_ cosine_similarity
-count_nonzero cov cross cummax cummin  cumsum deg2rad det  diag_embed diagflat diagonal diff digamma dist dsplit dstack einsum empty_strided
- erfc erfinv exp2 eye_ fft flatten fliplr flipud float_power fmax fmin frac from_file frombuffer  gcd get_rng_state greater hamming_window
-hann_window heaviside histc histogram hsplit  hypot i0 index_add  inner inverse is_complex is_floating_point is_nonzero isclose
- isin   kron kthvalue lcm ldexp lerp less lgamma load log_softmax logaddexp logcumsumexp logdet logical_not logical_xor
-logit  lu masked_fill  matrix_exp matrix_power  meshgrid mode   msort multinomial  nanmean
-nanmedian nanquantile nansum neg_ nonzero normal_ not_equal ones_like_ outer pinverse poisson polar polygamma quantile rad2deg rand_like
-randint_like  real renorm repeat_interleave reshape_ roll rot90 rsqrt save   searchsorted set_rng_state sgn sign signbit
-sinc slogdet  special split_with_sizes square_ std_mean stft svd  take take_along_dim tensor_split tensordot    trapz
- tril_indices  triu_indices unique unique_consecutive unravel_index vander var_mean vdot view_as_complex vsplit  xlogy zeros_like_
+ cov cross cummax cummin  cumsum deg2rad det  diag_embed diagflat   digamma  dsplit dstack  empty_strided
+ erfc erfinv  eye_ fft flatten fliplr flipud  fmax fmin  from_file frombuffer  gcd get_rng_state greater hamming_window
+hann_window heaviside histc histogram hsplit   i0 index_add  inner inverse is_complex is_floating_point is_nonzero 
+ isin   kron kthvalue lcm ldexp  less lgamma load log_softmax logaddexp logcumsumexp logdet logical_not logical_xor
+  lu masked_fill  matrix_exp matrix_power   mode   msort multinomial  
+nanmedian nanquantile  neg_ nonzero normal_ not_equal ones_like_ outer pinverse poisson polar polygamma quantile rad2deg rand_like
+randint_like  real renorm  reshape_  rot90 rsqrt save   searchsorted set_rng_state  sign signbit
+sinc slogdet  special split_with_sizes square_  stft svd  take take_along_dim tensor_split tensordot    trapz
+ tril_indices  triu_indices unique unique_consecutive unravel_index vander  vdot view_as_complex vsplit   zeros_like_
 backends jit utils distributions fx onnx quantization sparse testing hub compile
 float16 half bfloat16 int8 int16 uint8 short complex64 complex128 cfloat cdouble`;
 

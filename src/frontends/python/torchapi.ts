@@ -667,6 +667,85 @@ export class TorchRuntime implements HostOps {
       return ops.nanToNum(t, o(0, 'nan'), o(1, 'posinf'), o(2, 'neginf'));
     });
     M.set('erf', (t) => ops.erfOp(t));
+    M.set('exp2', (t) => ops.exp2(t));
+    M.set('frac', (t) => ops.frac(t));
+    M.set('sgn', (t) => ops.sgn(t));
+    M.set('logit', (t, a) => ops.logit(t, a.get(0, 'eps', null) === null ? null : a.num(0, 'eps')));
+    M.set('atan2', (t, a) => ops.atan2(t, this.operandArg(a, 0, 'other')));
+    M.set('arctan2', (t, a) => ops.atan2(t, this.operandArg(a, 0, 'other')));
+    M.set('hypot', (t, a) => ops.hypot(t, a.tensor(0, 'other')));
+    M.set('xlogy', (t, a) => ops.xlogy(t, this.operandArg(a, 0, 'other')));
+    M.set('lerp', (t, a) => {
+      const w = this.operandArg(a, 1, 'weight');
+      return ops.lerp(t, a.tensor(0, 'end'), w instanceof Tensor ? w : Number(w));
+    });
+    M.set('float_power', (t, a) => {
+      const e = this.operandArg(a, 0, 'exponent');
+      const x = ops.cast(t, 'float64');
+      return e instanceof Tensor ? ops.powTensor(x, ops.cast(e, 'float64')) : ops.powScalar(x, Number(e));
+    });
+    M.set('nansum', (t, a) => ops.nansum(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false)));
+    M.set('nanmean', (t, a) => {
+      if (!isFloating(t.dtype)) throw new PyError('RuntimeError', `nanmean(): expected input to have floating point dtype but got ${legacyName(t.dtype).replace('torch.', '').replace('Tensor', '')}`);
+      const dims = a.dims(0, 'dim');
+      const keep = a.bool(1, 'keepdim', false);
+      const count = ops.sum(ops.logicalNot(ops.floatPredicate(t, 'nan')), dims, keep);
+      return ops.div(ops.nansum(t, dims, keep), count);
+    });
+    M.set('count_nonzero', (t, a) => {
+      const nz = ops.compare('ne', t, 0n);
+      return ops.sum(nz, a.dims(0, 'dim'), false);
+    });
+    M.set('isclose', (t, a) => isclose(t, a.tensor(0, 'other'), a.num(1, 'rtol', 1e-5), a.num(2, 'atol', 1e-8), a.bool(3, 'equal_nan', false)));
+    M.set('argwhere', (t) => (this.methods.get('nonzero')!)(t, new Args('argwhere', [], new Map())));
+    M.set('diff', (t, a) => {
+      if (a.get(3, 'prepend', null) !== null || a.get(4, 'append', null) !== null) throw new PyError('NotImplementedError', 'diff(prepend=, append=) is not supported by Autograd Lens yet');
+      return ops.diff(t, a.int(0, 'n', 1), a.int(1, 'dim', -1));
+    });
+    M.set('roll', (t, a) => {
+      const toList = (v: PyValue): number[] => (v instanceof PyList || v instanceof PyTuple ? seqInts(v, 'roll') : [Number(v)]);
+      const dims = a.get(1, 'dims', null);
+      return ops.roll(t, toList(a.get(0, 'shifts')), dims === null ? [] : toList(dims));
+    });
+    M.set('diagonal', (t, a) => ops.diagonal(t, a.int(0, 'offset', 0), a.int(1, 'dim1', 0), a.int(2, 'dim2', 1)));
+    M.set('dist', (t, a) => ops.dist(t, a.tensor(0, 'other'), a.num(1, 'p', 2)));
+    const varMean = (isStd: boolean) => (t: Tensor, a: Args): PyValue => {
+      let dims: number[] | null = null;
+      let correction = 1;
+      const first = a.get(0, 'dim', null);
+      if (typeof first === 'boolean') correction = first ? 1 : 0;
+      else if (first !== null) dims = a.dims(0, 'dim');
+      if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
+      if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
+      if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
+      return new PyTuple(ops.varMean(t, dims, correction, a.kw.get('keepdim') === true, isStd));
+    };
+    M.set('std_mean', varMean(true));
+    M.set('var_mean', varMean(false));
+    M.set('aminmax', (t, a) => {
+      if (t.requiresGrad && isGradEnabled()) throw new PyError('NotImplementedError', 'aminmax on a tensor that requires grad is not supported by Autograd Lens yet');
+      const dim = a.get(-1, 'dim', null);
+      const keep = a.kw.get('keepdim') === true;
+      const dims = dim === null ? null : [Number(dim)];
+      return new PyTuple([ops.amax(t, dims, keep, false), ops.amax(t, dims, keep, true)], 'torch.return_types.aminmax', ['min', 'max']);
+    });
+    M.set('repeat_interleave', (t, a) => {
+      if (t.requiresGrad && isGradEnabled()) throw new PyError('NotImplementedError', 'repeat_interleave on a tensor that requires grad is not supported by Autograd Lens yet');
+      const r = a.get(0, 'repeats');
+      const dimV = a.get(1, 'dim', null);
+      const src = dimV === null ? ops.reshape(t, [-1]) : t;
+      const d = dimV === null ? 0 : normDimPy(Number(dimV), t.ndim);
+      const n = src.shape[d];
+      const reps = r instanceof Tensor ? Array.from(r.values()) : new Array<number>(n).fill(Number(r));
+      if (reps.length === 1 && n !== 1) reps.length = 0, reps.push(...new Array<number>(n).fill(Number(r instanceof Tensor ? r.item() : r)));
+      if (reps.length !== n) throw new PyError('RuntimeError', 'repeats must have the same size as input along dim');
+      const idx: number[] = [];
+      reps.forEach((k, i) => {
+        for (let j = 0; j < k; j++) idx.push(i);
+      });
+      return ops.indexSelect(src, d, Tensor.fromData(Float64Array.from(idx), [idx.length], 'int64'));
+    });
+    M.set('clip_', (t, a) => ops.applyInPlace(t, (old) => ops.clamp(old, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'))));
     M.set('ravel', (t) => ops.view(ops.contiguous(t), [-1]));
     M.set('movedim', (t, a) => movedim(t, a));
     M.set('moveaxis', (t, a) => movedim(t, a));
@@ -1000,6 +1079,15 @@ export function sizeOf(t: Tensor): PyTuple {
 
 function invalidDim(d: number, n: number): never {
   throw new TorchError('IndexError', `Dimension out of range (expected to be in range of [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}], but got ${d})`);
+}
+
+function isclose(a: Tensor, b: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor {
+  return ops.binaryMap(a, b, 'bool', (x, y) => {
+    if (x === y) return 1;
+    if (Number.isNaN(x) || Number.isNaN(y)) return equalNan && Number.isNaN(x) && Number.isNaN(y) ? 1 : 0;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return 0;
+    return Math.abs(x - y) <= atol + rtol * Math.abs(y) ? 1 : 0;
+  });
 }
 
 function allclose(a: Tensor, b: Tensor, rtol: number, atol: number): boolean {

@@ -185,6 +185,27 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const t = String(a.get(0, 'type'));
       return makeDevice(t.split(':')[0]);
     },
+    einsum: (a) => {
+      const eq = a.get(0, 'equation');
+      if (typeof eq !== 'string') throw new PyError('TypeError', `einsum(): argument 'equation' (position 1) must be str, not ${ip.typeName(eq)}`);
+      const rest = a.args.slice(1);
+      const ts = rest.length === 1 && (rest[0] instanceof PyList || rest[0] instanceof PyTuple) ? [...ip.iterate(rest[0])] : rest;
+      return ops.einsum(eq, ts.map((x, i) => {
+        if (!(x instanceof Tensor)) throw new PyError('TypeError', `einsum(): argument 'operands' must be tuple of Tensors, but found element of type ${ip.typeName(x)} at pos ${i}`);
+        return x;
+      }));
+    },
+    meshgrid: (a) => {
+      const idx = a.kw.get('indexing');
+      if (idx === undefined) throw new PyError('NotImplementedError', 'torch.meshgrid without indexing= is not supported by Autograd Lens yet (pass indexing="ij" or "xy")');
+      if (idx !== 'ij' && idx !== 'xy') throw new PyError('RuntimeError', `torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${String(idx)}`);
+      let ts = a.args.length === 1 && (a.args[0] instanceof PyList || a.args[0] instanceof PyTuple) ? [...ip.iterate(a.args[0])] as Tensor[] : (a.args as Tensor[]);
+      const swap = idx === 'xy' && ts.length >= 2;
+      if (swap) ts = [ts[1], ts[0], ...ts.slice(2)];
+      const shape = ts.map((t) => t.numel);
+      const grids0 = ts.map((t, i) => ops.expand(ops.view(t, shape.map((_, j) => (j === i ? -1 : 1))), shape));
+      return new PyTuple(swap ? [grids0[1], grids0[0], ...grids0.slice(2)] : grids0);
+    },
     logspace: (a) => withGrad(ops.logspace(a.num(0, 'start'), a.num(1, 'end'), a.int(2, 'steps'), a.num(3, 'base', 10), dtypeOf(a)), a),
     addmm: (a) => {
       const input = T(a);
@@ -207,7 +228,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'logical_not', 'allclose', 'nonzero', 'flip', 'masked_fill', 'numel', 'sort', 'argsort', 'topk', 'median',
     'broadcast_to', 'swapaxes', 'swapdims', 'tile', 'bmm', 'diag', 'trace', 'expand_as', 'repeat', 'view_as', 'reshape_as', 'clamp_min', 'clamp_max',
     'gather', 'scatter', 'scatter_add', 'index_select', 'masked_select', 'tril', 'triu', 'cumprod', 'isnan', 'isinf', 'isfinite', 'isposinf',
-    'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis',
+    'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis', 'exp2', 'frac', 'sgn', 'logit', 'atan2', 'arctan2', 'hypot', 'xlogy', 'lerp',
+    'float_power', 'nansum', 'nanmean', 'count_nonzero', 'isclose', 'argwhere', 'diff', 'roll', 'diagonal', 'dist', 'std_mean', 'var_mean',
+    'aminmax', 'repeat_interleave',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
