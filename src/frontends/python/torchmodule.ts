@@ -516,11 +516,24 @@ interface ModuleState {
   params: Map<string, Tensor | null>;
   modules: Map<string, PyInstance>;
   training: boolean;
+  /** register_buffer'd tensors, and the names kept out of state_dict (persistent=False). */
+  buffers?: Map<string, Tensor | null>;
+  nonPersistent?: Set<string>;
 }
 
 function moduleState(m: PyInstance): ModuleState {
   if (!m.native) m.native = { params: new Map(), modules: new Map(), training: true } satisfies ModuleState;
   return m.native as ModuleState;
+}
+
+/** Module.state_dict's walk: own parameters, own persistent buffers, then each child with its prefix. */
+function stateEntries(m: PyInstance, prefix = ''): [string, Tensor][] {
+  const st = moduleState(m);
+  const out: [string, Tensor][] = [];
+  for (const [k, p] of st.params) if (p) out.push([prefix + k, p]);
+  for (const [k, b] of st.buffers ?? []) if (b && !st.nonPersistent?.has(k)) out.push([prefix + k, b]);
+  for (const [k, c] of st.modules) out.push(...stateEntries(c, `${prefix}${k}.`));
+  return out;
 }
 
 function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
@@ -592,14 +605,58 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   native(Module, 'state_dict', (self) => {
     const d = new PyDict();
     d.ordered = true;
-    for (const [n, p] of namedParams(self)) d.set(n, ops.detach(p));
+    for (const [n, p] of stateEntries(self)) d.set(n, ops.detach(p));
     return d;
+  });
+  native(Module, 'register_buffer', (self, a) => {
+    const name = String(a.get(0, 'name'));
+    const t = a.get(1, 'tensor');
+    if (t !== null && !(t instanceof Tensor)) throw new PyError('TypeError', `cannot assign '${ip.typeName(t)}' object to buffer '${name}' (torch Tensor or None required)`);
+    const st = moduleState(self);
+    (st.buffers ??= new Map()).set(name, t as Tensor | null);
+    if (!a.bool(2, 'persistent', true)) (st.nonPersistent ??= new Set()).add(name);
+    return null;
+  });
+  const namedBuffers = (m: PyInstance, prefix = ''): [string, Tensor][] => {
+    const st = moduleState(m);
+    const out: [string, Tensor][] = [];
+    for (const [k, b] of st.buffers ?? []) if (b) out.push([prefix + k, b]);
+    for (const [k, c] of st.modules) out.push(...namedBuffers(c, `${prefix}${k}.`));
+    return out;
+  };
+  native(Module, 'buffers', (self) => generator(namedBuffers(self).map(([, b]) => b), 'Module.buffers'));
+  native(Module, 'named_buffers', (self) => generator(namedBuffers(self).map(([n, b]) => new PyTuple([n, b])), 'Module.named_buffers'));
+  native(Module, 'named_modules', (self) => {
+    const out: PyValue[] = [];
+    const seen = new Set<PyInstance>();
+    const walk = (m: PyInstance, prefix: string) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push(new PyTuple([prefix, m]));
+      for (const [k, c] of moduleState(m).modules) walk(c, prefix ? `${prefix}.${k}` : k);
+    };
+    walk(self, '');
+    return generator(out, 'Module.named_modules');
+  });
+  native(Module, 'apply', (self, a) => {
+    const fn = a.get(0, 'fn');
+    const walk = (m: PyInstance) => {
+      for (const c of moduleState(m).modules.values()) walk(c);
+      ip.call(fn, [m]);
+    };
+    walk(self);
+    return self;
+  });
+  native(Module, 'requires_grad_', (self, a) => {
+    const flag = a.bool(0, 'requires_grad', true);
+    for (const [, p] of namedParams(self)) rt.setRequiresGrad(p, flag);
+    return self;
   });
   native(Module, 'load_state_dict', (self, a) => {
     const sd = a.get(0, 'state_dict');
     if (!(sd instanceof PyDict)) throw new PyError('TypeError', `Expected state_dict to be dict-like, got ${ip.typeName(sd)}.`);
     const strict = a.bool(1, 'strict', true);
-    const own = new Map(namedParams(self));
+    const own = new Map(stateEntries(self));
     const missing = [...own.keys()].filter((k) => !sd.has(k));
     const unexpected = sd.keys().filter((k) => typeof k !== 'string' || !own.has(k)).map((k) => String(k));
     const errors: string[] = [];
@@ -652,6 +709,9 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
         st.params.delete(name);
       } else if (v === null && st.params.has(name)) {
         st.params.set(name, null);
+      } else if (st.buffers?.has(name) && (v === null || v instanceof Tensor)) {
+        st.buffers.set(name, v as Tensor | null);
+        return true;
       }
     }
     return prevSet(obj, name, v);
@@ -663,6 +723,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
       if (name === 'training') return st.training;
       if (st.params.has(name)) return st.params.get(name)!;
       if (st.modules.has(name)) return st.modules.get(name)!;
+      if (st.buffers?.has(name)) return st.buffers.get(name)!;
     }
     return prevGet(obj, name);
   };
