@@ -11,3 +11,4 @@ export * from './nnfunc';
 export * from './sorting';
 export * from './extra';
 export * from './extra2';
+export * from './normalization';

@@ -329,6 +329,15 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return ops.gelu(T(a), ap as 'none' | 'tanh');
     },
     silu: (a) => ops.silu(T(a)),
+    layer_norm: (a) => {
+      const ns = a.get(1, 'normalized_shape');
+      const shape = typeof ns === 'bigint' ? [Number(ns)] : seqInts(ns, 'layer_norm');
+      return ops.layerNorm(T(a), shape, a.optTensor(2, 'weight'), a.optTensor(3, 'bias'), a.num(4, 'eps', 1e-5));
+    },
+    embedding: (a) => {
+      const pad = a.get(2, 'padding_idx', null);
+      return ops.embedding(T(a), a.tensor(1, 'weight'), pad === null ? null : Number(pad));
+    },
     mish: (a) => ops.mish(T(a)),
     elu: (a) => ops.elu(T(a), a.num(1, 'alpha', 1)),
     hardtanh: (a) => ops.hardtanh(T(a), a.num(1, 'min_val', -1), a.num(2, 'max_val', 1)),
@@ -446,6 +455,7 @@ const NN_MODULES: Record<string, string> = {
   Softsign: 'torch.nn.modules.activation', GELU: 'torch.nn.modules.activation', ELU: 'torch.nn.modules.activation',
   Hardtanh: 'torch.nn.modules.activation', Threshold: 'torch.nn.modules.activation', Softplus: 'torch.nn.modules.activation',
   SmoothL1Loss: 'torch.nn.modules.loss', HuberLoss: 'torch.nn.modules.loss',
+  LayerNorm: 'torch.nn.modules.normalization', BatchNorm1d: 'torch.nn.modules.batchnorm', Embedding: 'torch.nn.modules.sparse',
 };
 
 function wrapTensorCheck(name: string, f: Fn): Fn {
@@ -812,6 +822,109 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     s.dict.set('start_dim', BigInt(a.int(0, 'start_dim', 1)));
     s.dict.set('end_dim', BigInt(a.int(1, 'end_dim', -1)));
   }, (s, a) => ops.flatten(a.tensor(0, 'input'), Number(s.dict.get('start_dim')), Number(s.dict.get('end_dim'))), (s) => `start_dim=${s.dict.get('start_dim')}, end_dim=${s.dict.get('end_dim')}`);
+  const newParam = (t: Tensor) => {
+    t.isParameter = true;
+    t.setRequiresGrad(true);
+    return t;
+  };
+  builtinModule(
+    'LayerNorm',
+    (self, a) => {
+      const ns = a.get(0, 'normalized_shape');
+      const shape = typeof ns === 'bigint' ? [Number(ns)] : seqInts(ns, 'LayerNorm');
+      self.dict.set('normalized_shape', new PyTuple(shape.map((n) => BigInt(n))));
+      self.dict.set('eps', a.get(1, 'eps', 1e-5));
+      const affine = a.bool(2, 'elementwise_affine', true);
+      self.dict.set('elementwise_affine', affine);
+      if (affine) {
+        ip.setattr(self, 'weight', newParam(ops.ones(shape, 'float32')));
+        ip.setattr(self, 'bias', newParam(ops.zeros(shape, 'float32')));
+      } else {
+        moduleState(self).params.set('weight', null);
+        moduleState(self).params.set('bias', null);
+      }
+    },
+    (self, a) => {
+      const shape = seqInts(self.dict.get('normalized_shape')!, 'layer_norm');
+      return ops.layerNorm(a.tensor(0, 'input'), shape, ip.getattr(self, 'weight') as Tensor | null, ip.getattr(self, 'bias') as Tensor | null, Number(self.dict.get('eps')));
+    },
+    (self) => `${ip.repr(self.dict.get('normalized_shape')!)}, eps=${ip.repr(self.dict.get('eps')!)}, elementwise_affine=${self.dict.get('elementwise_affine') ? 'True' : 'False'}`,
+  );
+  builtinModule(
+    'BatchNorm1d',
+    (self, a) => {
+      const n = a.int(0, 'num_features');
+      self.dict.set('num_features', BigInt(n));
+      self.dict.set('eps', a.get(1, 'eps', 1e-5));
+      self.dict.set('momentum', a.get(2, 'momentum', 0.1));
+      const affine = a.bool(3, 'affine', true);
+      const track = a.bool(4, 'track_running_stats', true);
+      self.dict.set('affine', affine);
+      self.dict.set('track_running_stats', track);
+      if (affine) {
+        ip.setattr(self, 'weight', newParam(ops.ones([n], 'float32')));
+        ip.setattr(self, 'bias', newParam(ops.zeros([n], 'float32')));
+      } else {
+        moduleState(self).params.set('weight', null);
+        moduleState(self).params.set('bias', null);
+      }
+      const bufs = (moduleState(self).buffers ??= new Map());
+      bufs.set('running_mean', track ? ops.zeros([n], 'float32') : null);
+      bufs.set('running_var', track ? ops.ones([n], 'float32') : null);
+      bufs.set('num_batches_tracked', track ? Tensor.scalar(0, 'int64') : null);
+    },
+    (self, a) => {
+      const x = a.tensor(0, 'input');
+      if (x.ndim !== 2 && x.ndim !== 3) throw new PyError('ValueError', `expected 2D or 3D input (got ${x.ndim}D input)`);
+      const st = moduleState(self);
+      const bufs = st.buffers!;
+      const mom = self.dict.get('momentum');
+      const nbt = bufs.get('num_batches_tracked');
+      let factor = mom === null ? 0 : Number(mom);
+      if (st.training && self.dict.get('track_running_stats') && nbt) {
+        noGrad(() => ops.applyInPlace(nbt, (old) => ops.add(old, 1n)));
+        if (mom === null) factor = 1 / nbt.item();
+      }
+      const rm = bufs.get('running_mean') ?? null;
+      const rv = bufs.get('running_var') ?? null;
+      const bnTraining = st.training || (rm === null && rv === null);
+      return ops.batchNorm(x, rm, rv, ip.getattr(self, 'weight') as Tensor | null, ip.getattr(self, 'bias') as Tensor | null, bnTraining, factor, Number(self.dict.get('eps')));
+    },
+    (self) =>
+      `${self.dict.get('num_features')}, eps=${ip.repr(self.dict.get('eps')!)}, momentum=${ip.repr(self.dict.get('momentum')!)}, affine=${self.dict.get('affine') ? 'True' : 'False'}, track_running_stats=${self.dict.get('track_running_stats') ? 'True' : 'False'}`,
+  );
+  builtinModule(
+    'Embedding',
+    (self, a) => {
+      const num = a.int(0, 'num_embeddings');
+      const dim = a.int(1, 'embedding_dim');
+      let pad = a.get(2, 'padding_idx', null);
+      if (pad !== null) {
+        let p = Number(pad);
+        if (p >= num || p < -num) throw new PyError('AssertionError', 'Padding_idx must be within num_embeddings');
+        if (p < 0) p += num;
+        pad = BigInt(p);
+      }
+      for (const k of ['max_norm', 'scale_grad_by_freq', 'sparse', '_weight']) {
+        if (a.kw.has(k) && a.kw.get(k) !== null && a.kw.get(k) !== false) throw new PyError('NotImplementedError', `nn.Embedding(${k}=...) is not supported by Autograd Lens yet`);
+      }
+      self.dict.set('num_embeddings', BigInt(num));
+      self.dict.set('embedding_dim', BigInt(dim));
+      self.dict.set('padding_idx', pad);
+      const w = newParam(ops.zeros([num, dim], 'float32'));
+      noGrad(() => rt.randomFill(w, (out) => rng.normalFill(rt.gen, out, 0, 1)));
+      if (pad !== null) {
+        const v = w.storage.data;
+        for (let j = 0; j < dim; j++) v[Number(pad) * dim + j] = 0;
+      }
+      ip.setattr(self, 'weight', w);
+    },
+    (self, a) => {
+      const pad = self.dict.get('padding_idx');
+      return ops.embedding(a.tensor(0, 'input'), ip.getattr(self, 'weight') as Tensor, pad === null ? null : Number(pad));
+    },
+    (self) => `${self.dict.get('num_embeddings')}, ${self.dict.get('embedding_dim')}` + (self.dict.get('padding_idx') !== null ? `, padding_idx=${self.dict.get('padding_idx')}` : ''),
+  );
   const loss = (name: string, f: (x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none') => Tensor) =>
     builtinModule(name, (s, a) => {
       unsupportedLossArgs(a, `nn.${name}`);
