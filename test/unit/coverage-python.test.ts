@@ -80,3 +80,26 @@ nn.CrossEntropyLoss(label_smoothing=0.1)(torch.ones(1, 3), torch.tensor([1]))`),
     );
   });
 });
+
+describe('coverage: class descriptors', () => {
+  it('property, staticmethod and classmethod', () => {
+    assert.strictEqual(
+      run(`class C:
+    n = 2
+    def __init__(self, v):
+        self.v = v
+    @property
+    def double(self):
+        return self.v * 2
+    @staticmethod
+    def add(a, b):
+        return a + b
+    @classmethod
+    def make(cls, v):
+        return cls(v * cls.n)
+c = C.make(5)
+print(c.v, c.double, C.add(1, 2), c.add(3, 4))`),
+      '10 20 3 7\n',
+    );
+  });
+});

@@ -6,6 +6,7 @@ import { isNum, numBinop, numCompare, pyRound } from './pynum';
 import {
   PyBuiltin,
   PyClass,
+  PyDescriptor,
   PyDict,
   PyError,
   PyExceptionValue,
@@ -132,6 +133,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     for (const [k, v] of kw) d.set(k, v);
     return d;
   }, 'type');
+  for (const kind of ['property', 'staticmethod', 'classmethod'] as const) def(kind, ([f]) => new PyDescriptor(kind, f), 'type');
   def('abs', ([v]) => {
     if (typeof v === 'bigint') return v < 0n ? -v : v;
     if (typeof v === 'boolean') return v ? 1n : 0n;

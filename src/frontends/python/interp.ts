@@ -4,6 +4,7 @@ import { unsupportedApi } from './knownApi';
 import { isNum, Num, numBinop, numCompare } from './pynum';
 import {
   PyBoundMethod,
+  PyDescriptor,
   PyBuiltin,
   PyClass,
   PyContextManager,
@@ -743,6 +744,10 @@ export class Interpreter {
       const h = this.host.getattr(obj, name);
       if (h !== undefined) return h;
       const c = obj.cls.lookup(name);
+      if (c instanceof PyDescriptor) {
+        if (c.kind === 'property') return this.call(c.fn, [obj]);
+        return c.kind === 'staticmethod' ? c.fn : new PyBoundMethod(obj.cls, c.fn);
+      }
       if (c !== undefined) return c instanceof PyFunction || c instanceof PyBuiltin ? new PyBoundMethod(obj, c) : c;
       const ga = obj.cls.lookup('__getattr__');
       if (ga !== undefined) return this.call(ga, [obj, name]);
@@ -758,6 +763,7 @@ export class Interpreter {
     }
     if (obj instanceof PyClass) {
       const v = obj.lookup(name);
+      if (v instanceof PyDescriptor) return v.kind === 'classmethod' ? new PyBoundMethod(obj, v.fn) : v.kind === 'staticmethod' ? v.fn : v;
       if (v !== undefined) return v;
       if (name === '__name__') return obj.name;
       return undefined;

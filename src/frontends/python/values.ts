@@ -158,6 +158,16 @@ export class PyFunction extends PyObject {
   }
 }
 
+/** property / staticmethod / classmethod wrappers around a function defined in a class body. */
+export class PyDescriptor extends PyObject {
+  constructor(
+    public kind: 'property' | 'staticmethod' | 'classmethod',
+    public fn: PyValue,
+  ) {
+    super();
+  }
+}
+
 export class PyBoundMethod extends PyObject {
   constructor(
     public self: PyValue,
