@@ -118,13 +118,37 @@ export function floorDivide(a: Operand, b: Operand): Tensor {
   return binaryMap(wrap(a, dt), wrap(b, dt), dt, (x, y) => Math.floor(x / y));
 }
 
-export function remainder(a: Operand, b: Operand): Tensor {
+/**
+ * remainder (Python's %, the sign of the divisor) and fmod (C's fmod, the sign of the dividend).
+ * A number divisor gives RemainderBackward0 / FmodBackward0 (one input); a tensor divisor
+ * RemainderBackward1 / FmodBackward1, whose divisor gets -grad * (a / b rounded down / toward 0).
+ */
+export function remainder(a: Operand, b: Operand, kind: 'remainder' | 'fmod' = 'remainder'): Tensor {
   const dt = resultType(a, b);
-  const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, (x, y) => {
-    const r = x % y;
-    return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+  const f =
+    kind === 'fmod'
+      ? (x: number, y: number) => x % y
+      : (x: number, y: number) => {
+          const r = x % y;
+          return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+        };
+  const ta = wrap(a, dt);
+  const tb = wrap(b, dt);
+  const out = binaryMap(ta, tb, dt, f);
+  const base = kind === 'fmod' ? 'FmodBackward' : 'RemainderBackward';
+  if (!isTensor(b)) {
+    record(base + '0', [tin(a)], [out], ([g]) => [g]);
+    return out;
+  }
+  const node = record(base + '1', [tin(a), b], [out], ([g], n) => {
+    if (!g) return [null, null];
+    const q = div(n.unpack('self'), n.unpack('other'), kind === 'fmod' ? 'trunc' : 'floor');
+    return [g, n.next[1] ? mul(neg(g), q) : null];
   });
-  record('RemainderBackward0', [tin(a), tin(b)], [out], ([g]) => [g, null]);
+  if (node) {
+    node.save('self', ta);
+    node.save('other', tb);
+  }
   return out;
 }
 

@@ -9,3 +9,6 @@ export * from './inplace';
 export * from './indexing';
 export * from './nnfunc';
 export * from './sorting';
+export * from './extra';
+export * from './extra2';
+export * from './normalization';

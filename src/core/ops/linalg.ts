@@ -4,7 +4,7 @@ import { TorchError } from '../errors';
 import { Tensor } from '../tensor';
 import { add, mul } from './elementwise';
 import { matmulKernel } from './kernels';
-import { expand, reshape, squeeze, t2, transpose, unsqueeze } from './views';
+import { expand, reshape, squeeze, t2, transpose, unsqueeze, view } from './views';
 
 /**
  * C[m×n] = A[m×k] · B[k×n] on contiguous row-major data. float32 accumulates with one
@@ -276,6 +276,12 @@ export function linear(x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
     throw new TorchError('RuntimeError', `expected scalar type ${scalarTypeName(w.dtype)} but found ${scalarTypeName(x.dtype)}`);
   }
   if (x.ndim === 2 && bias) return addmm(bias, x, t2(w));
+  // 1.13's fused path for contiguous 3-D input: addmm on the flattened batch, then a view back
+  if (x.ndim === 3 && bias && x.isContiguous()) {
+    const [b, s, f] = x.shape;
+    const r = addmm(bias, view(x, [b * s, f]), t2(w));
+    return view(r, [b, s, r.shape[1]]);
+  }
   const out = matmul(x, t2(w));
   return bias ? add(out, bias) : out;
 }

@@ -4,7 +4,7 @@ import { TorchError } from '../errors';
 import { normDim, numel, sameShape } from '../shape';
 import { Tensor } from '../tensor';
 import { warn } from '../warnings';
-import { abs, mul, sub } from './elementwise';
+import { abs, div, mul, neg, sub } from './elementwise';
 import { expandValues } from './kernels';
 import { mean, sum } from './reduce';
 import { torchSum } from './cascadeSum';
@@ -267,12 +267,19 @@ export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'me
 }
 
 export function crossEntropy(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  if (isFloating(target.dtype)) {
-    // class probabilities
-    const lp = logSoftmax(input, 1);
+  // 1.13 takes equal shapes to mean class probabilities, whatever the target's dtype
+  if (sameShape(input.shape, target.shape)) {
+    // as cross_entropy_loss_prob_target writes it:
+    // mean -(lp * target).sum() / (numel / C), sum -(lp * target).sum(), none -(lp * target).sum(class_dim)
+    const classDim = input.ndim === 1 ? 0 : 1;
+    if (!isFloating(target.dtype)) {
+      throw new TorchError('RuntimeError', `Expected floating point type for target with class probabilities, got ${scalarTypeName(target.dtype)}`);
+    }
+    const lp = logSoftmax(input, classDim);
     const prod = mul(lp, target);
-    const s = mul(sum(prod, [1]), -1);
-    return reduce(s, reduction);
+    if (reduction === 'none') return neg(sum(prod, [classDim]));
+    const total = neg(sum(prod));
+    return reduction === 'sum' ? total : div(total, BigInt(Math.trunc(input.numel / input.shape[classDim])));
   }
   return nllLoss(logSoftmax(input, input.ndim === 1 ? 0 : 1), target, reduction);
 }

@@ -6,6 +6,7 @@ import { isNum, numBinop, numCompare, pyRound } from './pynum';
 import {
   PyBuiltin,
   PyClass,
+  PyDescriptor,
   PyDict,
   PyError,
   PyExceptionValue,
@@ -132,6 +133,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     for (const [k, v] of kw) d.set(k, v);
     return d;
   }, 'type');
+  for (const kind of ['property', 'staticmethod', 'classmethod'] as const) def(kind, ([f]) => new PyDescriptor(kind, f), 'type');
   def('abs', ([v]) => {
     if (typeof v === 'bigint') return v < 0n ? -v : v;
     if (typeof v === 'boolean') return v ? 1n : 0n;
@@ -267,6 +269,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   const QUALIFIED: Record<string, string> = {
     Tensor: 'torch.Tensor', Parameter: 'torch.nn.parameter.Parameter', Size: 'torch.Size', dtype: 'torch.dtype',
     ndarray: 'numpy.ndarray', float32: 'numpy.float32', float64: 'numpy.float64', int64: 'numpy.int64', NoneType: 'NoneType', builtin_function_or_method: 'builtin_function_or_method',
+    OrderedDict: 'collections.OrderedDict',
   };
   def('type', ([v]) => {
     if (v instanceof PyInstance) return v.cls;
@@ -396,6 +399,8 @@ function isInstance(ip: Interpreter, v: PyValue, ty: PyValue): boolean {
     if (ty.name === 'float') return typeof v === 'number';
     if (ty.name === 'object') return true;
     if (ty.name === 'Tensor') return v instanceof Tensor;
+    if (ty.name === 'dict') return v instanceof PyDict;
+    if (ty.name === 'list') return v instanceof PyList && !v.view;
     return n === ty.name || (v instanceof PyExceptionValue && ip.isExceptionSubtype(v.pyType, ty.name));
   }
   return false;

@@ -4,6 +4,7 @@ import { unsupportedApi } from './knownApi';
 import { isNum, Num, numBinop, numCompare } from './pynum';
 import {
   PyBoundMethod,
+  PyDescriptor,
   PyBuiltin,
   PyClass,
   PyContextManager,
@@ -743,6 +744,10 @@ export class Interpreter {
       const h = this.host.getattr(obj, name);
       if (h !== undefined) return h;
       const c = obj.cls.lookup(name);
+      if (c instanceof PyDescriptor) {
+        if (c.kind === 'property') return this.call(c.fn, [obj]);
+        return c.kind === 'staticmethod' ? c.fn : new PyBoundMethod(obj.cls, c.fn);
+      }
       if (c !== undefined) return c instanceof PyFunction || c instanceof PyBuiltin ? new PyBoundMethod(obj, c) : c;
       const ga = obj.cls.lookup('__getattr__');
       if (ga !== undefined) return this.call(ga, [obj, name]);
@@ -758,6 +763,7 @@ export class Interpreter {
     }
     if (obj instanceof PyClass) {
       const v = obj.lookup(name);
+      if (v instanceof PyDescriptor) return v.kind === 'classmethod' ? new PyBoundMethod(obj, v.fn) : v.kind === 'staticmethod' ? v.fn : v;
       if (v !== undefined) return v;
       if (name === '__name__') return obj.name;
       return undefined;
@@ -844,7 +850,14 @@ export class Interpreter {
     }
     if (obj instanceof PyDict) {
       const v = obj.get(idx);
-      if (v === undefined) throw new PyError('KeyError', this.repr(idx));
+      if (v === undefined) {
+        if (obj.defaultDict) {
+          const d = new PyDict();
+          obj.set(idx, d);
+          return d;
+        }
+        throw new PyError('KeyError', this.repr(idx));
+      }
       return v;
     }
     if (obj instanceof PyRange) {
@@ -1122,7 +1135,7 @@ export class Interpreter {
     if (typeof v === 'string') return pyStrRepr(v);
     const h = this.host.repr(v);
     if (h !== undefined) return h;
-    if (v instanceof PyList) return '[' + v.items.map((x) => this.repr(x)).join(', ') + ']';
+    if (v instanceof PyList) return (v.view ? v.view + '([' : '[') + v.items.map((x) => this.repr(x)).join(', ') + (v.view ? '])' : ']');
     if (v instanceof PyTuple) {
       if (v.tag === 'slice') return `slice(${v.items.map((x) => this.repr(x)).join(', ')})`;
       if (v.fields) return `${v.tag}(\n${v.fields.map((f, i) => `${f}=${this.repr(v.items[i])}`).join(',\n')})`;
@@ -1130,6 +1143,9 @@ export class Interpreter {
     }
     if (v instanceof PyDict && v.ordered) {
       return v.size ? `OrderedDict([${v.entries().map(([k, x]) => `(${this.repr(k)}, ${this.repr(x)})`).join(', ')}])` : 'OrderedDict()';
+    }
+    if (v instanceof PyDict && v.defaultDict) {
+      return "defaultdict(<class 'dict'>, {" + v.entries().map(([k, x]) => `${this.repr(k)}: ${this.repr(x)}`).join(', ') + '})';
     }
     if (v instanceof PyDict) return '{' + v.entries().map(([k, x]) => `${this.repr(k)}: ${this.repr(x)}`).join(', ') + '}';
     if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map((x) => this.repr(x)).join(', ') + '}' : 'set()';

@@ -3,52 +3,52 @@
  * Reaching one raises NotImplementedError naming it (a clear "not supported here"), while a
  * name PyTorch does not have keeps PyTorch's own AttributeError.
  */
-const TENSOR = `abs_ absolute acos_ acosh addbmm addmv addr align_as all allclose amax amin aminmax angle any apply_ arccos arcsin arctan 
-as_strided asin_ asinh atan2 atanh baddbmm bernoulli bernoulli_ bfloat16 bincount bitwise_left_shift   byte cauchy_ cdouble
-cfloat char cholesky clamp_max_ clamp_min_ clip_ coalesce col_indices conj copysign corrcoef cos_ count_nonzero cov cross cummax cummin
-cumprod cumsum_ data_ptr deg2rad dense_dim dequantize det  diag_embed diagflat diagonal diff digamma dist div_ dsplit eig element_size
-eq_ erf erf_ erfc erfinv exp2 expm1_ exponential_ fix fliplr flipud float_power fmax fmin frac frexp gather gcd geometric_ ger get_device
-greater gt_ half hardshrink heaviside histc hsplit hypot i0 igamma index_add index_add_ index_copy index_fill index_put index_put_
-index_reduce index_select inner int_repr inverse is_complex is_nonzero is_pinned is_set_to is_shared isclose isfinite isinf isnan
-isneginf isposinf isreal istft kron kthvalue lcm ldexp le_ lerp less lgamma log_normal_ logaddexp logcumsumexp logdet logical_xor logit
-lt_ lu masked_fill_ masked_scatter masked_select matrix_exp matrix_power  mode moveaxis movedim msort multinomial multiply_ mvlgamma
-nan_to_num nanmean nanmedian nanquantile nansum narrow_copy ne_ new_empty new_full new_ones new_tensor new_zeros nextafter norm_ orgqr
-ormqr outer pin_memory pinverse polygamma positive pow_ qr quantile rad2deg random_ ravel renorm repeat_interleave resize_ resize_as_
-roll rot90 scatter scatter_ scatter_add scatter_add_ scatter_reduce select_scatter sgn short sigmoid_ sign_ signbit sinc slice_scatter
-slogdet smm  split_with_sizes sqrt_ square_ squeeze_ sspaddmm std_mean stft storage stride sub_ sum_to_size svd  
-t_ take take_along_dim tensor_split  to_dense to_sparse   transpose_ triangular_solve tril tril_ triu triu_ true_divide_
-trunc_ unfold uniform unique unique_consecutive unsqueeze_ values var_mean vdot view_as_complex vsplit xlogy zero`;
+const TENSOR = `abs_ absolute acos_ acosh addbmm addmv addr align_as all allclose amax amin  angle any apply_ arccos arcsin arctan 
+as_strided asin_ asinh  atanh baddbmm bernoulli bernoulli_ bfloat16 bincount bitwise_left_shift   byte cauchy_ cdouble
+cfloat char cholesky clamp_max_ clamp_min_  coalesce col_indices conj copysign corrcoef cos_  cov cross cummax cummin
+ cumsum_ data_ptr deg2rad dense_dim dequantize det  diag_embed diagflat   digamma  div_ dsplit eig element_size
+eq_  erf_ erfc erfinv  expm1_ exponential_ fix fliplr flipud  fmax fmin  frexp  gcd geometric_ ger get_device
+greater gt_ half hardshrink heaviside histc hsplit  i0 igamma index_add index_add_ index_copy index_fill index_put index_put_
+index_reduce  inner int_repr inverse is_complex is_nonzero is_pinned is_set_to is_shared    
+  isreal istft kron kthvalue lcm ldexp le_  less lgamma log_normal_ logaddexp logcumsumexp logdet logical_xor 
+lt_ lu  masked_scatter  matrix_exp matrix_power  mode   msort multinomial multiply_ mvlgamma
+  nanmedian nanquantile  narrow_copy ne_      nextafter norm_ orgqr
+ormqr outer pin_memory pinverse polygamma positive pow_ qr quantile rad2deg random_  renorm  resize_ resize_as_
+ rot90     scatter_reduce select_scatter  short sigmoid_ sign_ signbit sinc slice_scatter
+slogdet smm  split_with_sizes sqrt_ square_ squeeze_ sspaddmm  stft storage stride sub_ sum_to_size svd  
+t_ take take_along_dim tensor_split  to_dense to_sparse   transpose_ triangular_solve     true_divide_
+trunc_ unfold uniform unique unique_consecutive unsqueeze_ values  vdot view_as_complex vsplit  zero`;
 
-const TORCH = `abs_ absolute acosh addbmm addmv addr adjoint aminmax angle arccos arcsin arctan  as_strided atan2 atanh atleast_1d
+const TORCH = `abs_ absolute acosh addbmm addmv addr adjoint  angle arccos arcsin arctan  as_strided  atanh atleast_1d
 atleast_2d atleast_3d baddbmm bartlett_window bernoulli bincount bitwise_and bitwise_not bitwise_or bitwise_xor block_diag  broadcast_tensors
  bucketize cartesian_prod cdist ceil_ chain_matmul cholesky clamp_ column_stack combinations complex conj corrcoef cos_ cosine_similarity
-count_nonzero cov cross cummax cummin cumprod cumsum deg2rad det  diag_embed diagflat diagonal diff digamma dist dsplit dstack einsum empty_strided
-erf erfc erfinv exp2 eye_ fft flatten fliplr flipud float_power fmax fmin frac from_file frombuffer gather gcd get_rng_state greater hamming_window
-hann_window heaviside histc histogram hsplit  hypot i0 index_add index_select inner inverse is_complex is_floating_point is_nonzero isclose
-isfinite isin isinf isnan kron kthvalue lcm ldexp lerp less lgamma load log_softmax logaddexp logcumsumexp logdet logical_not logical_xor
-logit logspace lu masked_fill masked_select matrix_exp matrix_power  meshgrid mode moveaxis movedim msort multinomial nan_to_num nanmean
-nanmedian nanquantile nansum neg_ nonzero normal_ not_equal ones_like_ outer pinverse poisson polar polygamma quantile rad2deg rand_like
-randint_like ravel real renorm repeat_interleave reshape_ roll rot90 rsqrt save scatter scatter_add searchsorted set_rng_state sgn sign signbit
-sinc slogdet  special split_with_sizes square_ std_mean stft svd  take take_along_dim tensor_split tensordot    trapz
-tril tril_indices triu triu_indices unique unique_consecutive unravel_index vander var_mean vdot view_as_complex vsplit  xlogy zeros_like_
+ cov cross cummax cummin  cumsum deg2rad det  diag_embed diagflat   digamma  dsplit dstack  empty_strided
+ erfc erfinv  eye_ fft flatten fliplr flipud  fmax fmin  from_file frombuffer  gcd get_rng_state greater hamming_window
+hann_window heaviside histc histogram hsplit   i0 index_add  inner inverse is_complex is_floating_point is_nonzero 
+ isin   kron kthvalue lcm ldexp  less lgamma load log_softmax logaddexp logcumsumexp logdet logical_not logical_xor
+  lu masked_fill  matrix_exp matrix_power   mode   msort multinomial  
+nanmedian nanquantile  neg_ nonzero normal_ not_equal ones_like_ outer pinverse poisson polar polygamma quantile rad2deg rand_like
+randint_like  real renorm  reshape_  rot90 rsqrt save   searchsorted set_rng_state  sign signbit
+sinc slogdet  special split_with_sizes square_  stft svd  take take_along_dim tensor_split tensordot    trapz
+ tril_indices  triu_indices unique unique_consecutive unravel_index vander  vdot view_as_complex vsplit   zeros_like_
 backends jit utils distributions fx onnx quantization sparse testing hub compile
 float16 half bfloat16 int8 int16 uint8 short complex64 complex128 cfloat cdouble`;
 
-const NN = `AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d BatchNorm1d BatchNorm2d Bilinear CELU ConstantPad1d
-Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity CTCLoss Dropout2d ELU Embedding EmbeddingBag
-Fold GELU GRU GRUCell GaussianNLLLoss GroupNorm Hardsigmoid Hardswish Hardtanh HingeEmbeddingLoss HuberLoss InstanceNorm1d KLDivLoss LSTM
-LSTMCell LayerNorm LocalResponseNorm LogSigmoid MarginRankingLoss MaxPool1d MaxPool2d Mish ModuleDict MultiLabelMarginLoss
-MultiheadAttention PReLU ParameterDict ParameterList PixelShuffle PoissonNLLLoss RNN RNNCell RReLU ReLU6 ReflectionPad2d ReplicationPad2d
-SELU SiLU SmoothL1Loss SoftMarginLoss Softmax2d Softmin Softplus Softshrink Softsign Tanhshrink Threshold Transformer TransformerEncoder
+const NN = `AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d  BatchNorm2d Bilinear CELU ConstantPad1d
+Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity CTCLoss Dropout2d   EmbeddingBag
+Fold  GRU GRUCell GaussianNLLLoss GroupNorm    HingeEmbeddingLoss  InstanceNorm1d KLDivLoss LSTM
+LSTMCell  LocalResponseNorm  MarginRankingLoss MaxPool1d MaxPool2d  ModuleDict MultiLabelMarginLoss
+MultiheadAttention PReLU ParameterDict ParameterList PixelShuffle PoissonNLLLoss RNN RNNCell RReLU  ReflectionPad2d ReplicationPad2d
+SELU   SoftMarginLoss Softmax2d Softmin  Softshrink  Tanhshrink  Transformer TransformerEncoder
 TransformerEncoderLayer TripletMarginLoss Unflatten Unfold Upsample ZeroPad2d utils`;
 
 const FUNCTIONAL = `adaptive_avg_pool1d adaptive_avg_pool2d affine_grid avg_pool1d avg_pool2d batch_norm bilinear celu conv1d conv2d conv3d
-conv_transpose2d cosine_embedding_loss cosine_similarity dropout dropout2d elu embedding gelu glu grid_sample group_norm gumbel_softmax hardsigmoid
-hardswish hardtanh hinge_embedding_loss huber_loss instance_norm interpolate kl_div layer_norm local_response_norm logsigmoid margin_ranking_loss
-max_pool1d max_pool2d mish multi_margin_loss normalize one_hot pad pairwise_distance pdist pixel_shuffle poisson_nll_loss prelu relu6 rrelu selu
-silu smooth_l1_loss soft_margin_loss softmin softshrink softsign tanhshrink threshold triplet_margin_loss unfold upsample`;
+conv_transpose2d cosine_embedding_loss cosine_similarity  dropout2d    glu grid_sample group_norm gumbel_softmax 
+  hinge_embedding_loss  instance_norm interpolate kl_div  local_response_norm  margin_ranking_loss
+max_pool1d max_pool2d  multi_margin_loss   pad pairwise_distance pdist pixel_shuffle poisson_nll_loss prelu  rrelu selu
+  soft_margin_loss softmin softshrink  tanhshrink  triplet_margin_loss unfold upsample`;
 
-const OPTIM = `ASGD Adadelta Adagrad AdamW Adamax LBFGS NAdam RAdam RMSprop Rprop SparseAdam lr_scheduler Optimizer`;
+const OPTIM = `ASGD Adadelta Adamax LBFGS NAdam RAdam Rprop SparseAdam Optimizer`;
 
 const NUMPY = `random linalg concatenate stack vstack hstack matmul transpose reshape where clip maximum minimum argmax argmin sort argsort
 cumsum prod var median percentile abs square power round floor ceil sign isnan allclose array_equal eye identity full zeros_like ones_like

@@ -53,16 +53,23 @@ export function listMethod(ip: Interpreter, l: PyList, name: string): PyValue | 
   return undefined;
 }
 
+/** d.keys() / values() / items(): a snapshot list that prints as Python's view (dict_keys([...])). */
+function dictView(d: PyDict, kind: string, items: PyValue[]): PyList {
+  const l = new PyList(items);
+  l.view = `${d.ordered ? 'odict' : 'dict'}_${kind}`;
+  return l;
+}
+
 /** Methods of Python's dict. */
 export function dictMethod(ip: Interpreter, d: PyDict, name: string): PyValue | undefined {
   const m = (fn: (args: PyValue[]) => PyValue) => new PyBuiltin(name, fn);
   switch (name) {
     case 'keys':
-      return m(() => new PyList(d.keys()));
+      return m(() => dictView(d, 'keys', d.keys()));
     case 'values':
-      return m(() => new PyList(d.values()));
+      return m(() => dictView(d, 'values', d.values()));
     case 'items':
-      return m(() => new PyList(d.entries().map(([k, v]) => new PyTuple([k, v]))));
+      return m(() => dictView(d, 'items', d.entries().map(([k, v]) => new PyTuple([k, v]))));
     case 'get':
       return m(([k, dflt]) => d.get(k) ?? (dflt === undefined ? null : dflt));
     case 'pop':
@@ -88,6 +95,7 @@ export function dictMethod(ip: Interpreter, d: PyDict, name: string): PyValue | 
     case 'copy':
       return m(() => {
         const c = new PyDict();
+        c.ordered = d.ordered;
         for (const [k, v] of d.entries()) c.set(k, v);
         return c;
       });

@@ -24,7 +24,9 @@ import { scalarOfTensor, tensorToPython } from './builtins';
 import { fakeAddress, HostOps, Interpreter } from './interp';
 import {
   PyBuiltin,
+  PyClass,
   PyContextManager,
+  PyInstance,
   PyDict,
   PyDType,
   PyError,
@@ -273,6 +275,11 @@ export class TorchRuntime implements HostOps {
     if (v instanceof PyDType) return torchName(v.dtype);
     if (v instanceof PyTuple && v.tag === 'Size') return `torch.Size([${v.items.map((x) => String(x)).join(', ')}])`;
     if (v instanceof PyTuple && v.tag === 'device') return `device(type='${String(v.items[0])}')`;
+    if (v instanceof PyTuple && v.tag === '_IncompatibleKeys') {
+      const [m, u] = v.items as PyList[];
+      if (!m.items.length && !u.items.length) return '<All keys matched successfully>';
+      return `_IncompatibleKeys(missing_keys=${this.ip.repr(m)}, unexpected_keys=${this.ip.repr(u)})`;
+    }
     if (v instanceof PyNdArray) return npRepr(v);
     if (v instanceof PyContextManager) return `<torch.autograd.grad_mode.${v.typeName} object at ${fakeAddress(v)}>`;
     return undefined;
@@ -606,7 +613,7 @@ export class TorchRuntime implements HostOps {
     binary('true_divide', (t, o) => ops.div(t, o));
     binary('pow', (t, o) => (o instanceof Tensor ? ops.powTensor(t, o) : ops.powScalar(t, o)));
     binary('remainder', (t, o) => ops.remainder(t, o));
-    binary('fmod', (t, o) => ops.remainder(t, o));
+    binary('fmod', (t, o) => ops.remainder(t, o, 'fmod'));
     binary('floor_divide', (t, o) => ops.floorDivide(t, o));
     for (const c of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) binary(c, (t, o) => ops.compare(c, t, o));
     binary('maximum', (t, o) => ops.maximum(t, o as Tensor));
@@ -633,7 +640,141 @@ export class TorchRuntime implements HostOps {
     M.set('trace', (t) => ops.trace(t));
     M.set('outer', (t, a) => ops.outer(t, a.tensor(0, 'vec2')));
     M.set('where', (t, a) => ops.where(a.tensor(0, 'condition'), t, this.operandArg(a, 1, 'other')));
-    M.set('masked_fill', (t, a) => ops.where(a.tensor(0, 'mask'), this.operandArg(a, 1, 'value'), t));
+    M.set('masked_fill', (t, a) => ops.maskedFill(t, a.tensor(0, 'mask'), this.operandArg(a, 1, 'value')));
+    inplace('masked_fill_', (t, a) => ops.maskedFill(t, a.tensor(0, 'mask'), this.operandArg(a, 1, 'value')));
+    M.set('masked_select', (t, a) => ops.maskedSelect(t, a.tensor(0, 'mask')));
+    M.set('gather', (t, a) => ops.gather(t, a.int(0, 'dim'), a.tensor(1, 'index')));
+    const scatterArgs = (t: Tensor, a: Args, add: boolean): Tensor => {
+      const src = a.has(2, 'src') ? a.get(2, 'src') : a.get(2, 'value');
+      const o = this.operand(src);
+      if (o === undefined) throw new PyError('TypeError', `${a.fname}(): argument 'src' (position 3) must be Tensor, not ${pyTypeOf(src)}`);
+      if (a.kw.has('reduce')) throw new PyError('NotImplementedError', `${a.fname}(reduce=...) is not supported by Autograd Lens yet`);
+      return ops.scatter(t, a.int(0, 'dim'), a.tensor(1, 'index'), o, add);
+    };
+    M.set('scatter', (t, a) => scatterArgs(t, a, false));
+    inplace('scatter_', (t, a) => scatterArgs(t, a, false));
+    M.set('scatter_add', (t, a) => scatterArgs(t, a, true));
+    inplace('scatter_add_', (t, a) => scatterArgs(t, a, true));
+    M.set('index_select', (t, a) => ops.indexSelect(t, a.int(0, 'dim'), a.tensor(1, 'index')));
+    M.set('tril', (t, a) => ops.triangle(t, a.int(0, 'diagonal', 0), true));
+    M.set('triu', (t, a) => ops.triangle(t, a.int(0, 'diagonal', 0), false));
+    inplace('tril_', (t, a) => ops.triangle(t, a.int(0, 'diagonal', 0), true));
+    inplace('triu_', (t, a) => ops.triangle(t, a.int(0, 'diagonal', 0), false));
+    M.set('cumprod', (t, a) => ops.cumprod(t, a.int(0, 'dim')));
+    for (const k of ['nan', 'inf', 'finite', 'posinf', 'neginf'] as const) M.set('is' + k, (t) => ops.floatPredicate(t, k));
+    M.set('nan_to_num', (t, a) => {
+      const o = (i: number, n: string) => (a.get(i, n, null) === null ? null : a.num(i, n));
+      return ops.nanToNum(t, o(0, 'nan'), o(1, 'posinf'), o(2, 'neginf'));
+    });
+    M.set('erf', (t) => ops.erfOp(t));
+    M.set('exp2', (t) => ops.exp2(t));
+    M.set('frac', (t) => ops.frac(t));
+    M.set('sgn', (t) => ops.sgn(t));
+    M.set('logit', (t, a) => ops.logit(t, a.get(0, 'eps', null) === null ? null : a.num(0, 'eps')));
+    M.set('atan2', (t, a) => ops.atan2(t, this.operandArg(a, 0, 'other')));
+    M.set('arctan2', (t, a) => ops.atan2(t, this.operandArg(a, 0, 'other')));
+    M.set('hypot', (t, a) => ops.hypot(t, a.tensor(0, 'other')));
+    M.set('xlogy', (t, a) => ops.xlogy(t, this.operandArg(a, 0, 'other')));
+    M.set('lerp', (t, a) => {
+      const w = this.operandArg(a, 1, 'weight');
+      return ops.lerp(t, a.tensor(0, 'end'), w instanceof Tensor ? w : Number(w));
+    });
+    M.set('float_power', (t, a) => {
+      const e = this.operandArg(a, 0, 'exponent');
+      const x = ops.cast(t, 'float64');
+      return e instanceof Tensor ? ops.powTensor(x, ops.cast(e, 'float64')) : ops.powScalar(x, Number(e));
+    });
+    M.set('nansum', (t, a) => ops.nansum(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false)));
+    M.set('nanmean', (t, a) => {
+      if (!isFloating(t.dtype)) throw new PyError('RuntimeError', `nanmean(): expected input to have floating point dtype but got ${legacyName(t.dtype).replace('torch.', '').replace('Tensor', '')}`);
+      const dims = a.dims(0, 'dim');
+      const keep = a.bool(1, 'keepdim', false);
+      const count = ops.sum(ops.logicalNot(ops.floatPredicate(t, 'nan')), dims, keep);
+      return ops.div(ops.nansum(t, dims, keep), count);
+    });
+    M.set('count_nonzero', (t, a) => {
+      const nz = ops.compare('ne', t, 0n);
+      return ops.sum(nz, a.dims(0, 'dim'), false);
+    });
+    M.set('isclose', (t, a) => isclose(t, a.tensor(0, 'other'), a.num(1, 'rtol', 1e-5), a.num(2, 'atol', 1e-8), a.bool(3, 'equal_nan', false)));
+    M.set('argwhere', (t) => (this.methods.get('nonzero')!)(t, new Args('argwhere', [], new Map())));
+    M.set('diff', (t, a) => {
+      if (a.get(3, 'prepend', null) !== null || a.get(4, 'append', null) !== null) throw new PyError('NotImplementedError', 'diff(prepend=, append=) is not supported by Autograd Lens yet');
+      return ops.diff(t, a.int(0, 'n', 1), a.int(1, 'dim', -1));
+    });
+    M.set('roll', (t, a) => {
+      const toList = (v: PyValue): number[] => (v instanceof PyList || v instanceof PyTuple ? seqInts(v, 'roll') : [Number(v)]);
+      const dims = a.get(1, 'dims', null);
+      return ops.roll(t, toList(a.get(0, 'shifts')), dims === null ? [] : toList(dims));
+    });
+    M.set('diagonal', (t, a) => ops.diagonal(t, a.int(0, 'offset', 0), a.int(1, 'dim1', 0), a.int(2, 'dim2', 1)));
+    M.set('dist', (t, a) => ops.dist(t, a.tensor(0, 'other'), a.num(1, 'p', 2)));
+    const varMean = (isStd: boolean) => (t: Tensor, a: Args): PyValue => {
+      let dims: number[] | null = null;
+      let correction = 1;
+      const first = a.get(0, 'dim', null);
+      if (typeof first === 'boolean') correction = first ? 1 : 0;
+      else if (first !== null) dims = a.dims(0, 'dim');
+      if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
+      if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
+      if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
+      return new PyTuple(ops.varMean(t, dims, correction, a.kw.get('keepdim') === true, isStd));
+    };
+    M.set('std_mean', varMean(true));
+    M.set('var_mean', varMean(false));
+    M.set('aminmax', (t, a) => {
+      if (t.requiresGrad && isGradEnabled()) throw new PyError('NotImplementedError', 'aminmax on a tensor that requires grad is not supported by Autograd Lens yet');
+      const dim = a.get(-1, 'dim', null);
+      const keep = a.kw.get('keepdim') === true;
+      const dims = dim === null ? null : [Number(dim)];
+      return new PyTuple([ops.amax(t, dims, keep, false), ops.amax(t, dims, keep, true)], 'torch.return_types.aminmax', ['min', 'max']);
+    });
+    M.set('repeat_interleave', (t, a) => {
+      if (t.requiresGrad && isGradEnabled()) throw new PyError('NotImplementedError', 'repeat_interleave on a tensor that requires grad is not supported by Autograd Lens yet');
+      const r = a.get(0, 'repeats');
+      const dimV = a.get(1, 'dim', null);
+      const src = dimV === null ? ops.reshape(t, [-1]) : t;
+      const d = dimV === null ? 0 : normDimPy(Number(dimV), t.ndim);
+      const n = src.shape[d];
+      const reps = r instanceof Tensor ? Array.from(r.values()) : new Array<number>(n).fill(Number(r));
+      if (reps.length === 1 && n !== 1) reps.length = 0, reps.push(...new Array<number>(n).fill(Number(r instanceof Tensor ? r.item() : r)));
+      if (reps.length !== n) throw new PyError('RuntimeError', 'repeats must have the same size as input along dim');
+      const idx: number[] = [];
+      reps.forEach((k, i) => {
+        for (let j = 0; j < k; j++) idx.push(i);
+      });
+      return ops.indexSelect(src, d, Tensor.fromData(Float64Array.from(idx), [idx.length], 'int64'));
+    });
+    M.set('clip_', (t, a) => ops.applyInPlace(t, (old) => ops.clamp(old, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'))));
+    M.set('ravel', (t) => ops.view(ops.contiguous(t), [-1]));
+    M.set('movedim', (t, a) => movedim(t, a));
+    M.set('moveaxis', (t, a) => movedim(t, a));
+    M.set('unflatten', (t, a) => {
+      const d = normDimPy(a.int(0, 'dim'), t.ndim);
+      const sizes = a.shape(1, 'sizes');
+      return ops.view(t, [...t.shape.slice(0, d), ...sizes, ...t.shape.slice(d + 1)]);
+    });
+    // new_* factories: same dtype as self unless given, never in the graph
+    const newLike = (fill: (shape: number[], d: DType, a: Args) => Tensor) => (t: Tensor, a: Args) => {
+      const out = fill(a.shape(0, 'size'), a.dtype() ?? t.dtype, a);
+      if (a.kw.get('requires_grad') === true) this.setRequiresGrad(out, true);
+      return out;
+    };
+    M.set('new_zeros', newLike((s, d) => ops.zeros(s, d)));
+    M.set('new_empty', newLike((s, d) => ops.zeros(s, d)));
+    M.set('new_ones', newLike((s, d) => ops.ones(s, d)));
+    M.set('new_full', (t, a) => {
+      const shape = seqInts(a.get(0, 'size'), 'new_full');
+      const out = ops.full(shape, a.num(1, 'fill_value'), a.dtype() ?? t.dtype);
+      if (a.kw.get('requires_grad') === true) this.setRequiresGrad(out, true);
+      return out;
+    });
+    M.set('new_tensor', (t, a) => {
+      const data = a.get(0, 'data');
+      const out = data instanceof Tensor ? this.tensorFromData(data, a.dtype() ?? data.dtype) : this.tensorFromData(data, a.dtype() ?? t.dtype);
+      if (a.kw.get('requires_grad') === true) this.setRequiresGrad(out, true);
+      return out;
+    });
     // reductions
     M.set('sum', (t, a) => ops.sum(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false), a.dtype()));
     M.set('mean', (t, a) => ops.mean(t, a.dims(0, 'dim'), a.bool(1, 'keepdim', false), a.dtype()));
@@ -798,11 +939,16 @@ export class TorchRuntime implements HostOps {
         const r = ip.call(fn, [g]);
         return r instanceof Tensor ? r : null;
       };
-      if (t.isLeaf) (t.hooks ??= []).push(hook);
+      let list: unknown[];
+      if (t.isLeaf) (list = t.hooks ??= []).push(hook);
       else {
         t.gradFn!.addPreHook(t.outputNr, hook);
+        list = t.gradFn!.preHooks.get(t.outputNr) as unknown[];
       }
-      return new PyBuiltin('RemovableHandle', () => null);
+      return removableHandle(() => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      });
     });
     M.set('zero_', (t) => ops.fillInPlace(t, 0, 'ZeroBackward0'));
     M.set('fill_', (t, a) => ops.fillInPlace(t, a.num(0, 'value'), 'FillBackward0'));
@@ -935,11 +1081,55 @@ function invalidDim(d: number, n: number): never {
   throw new TorchError('IndexError', `Dimension out of range (expected to be in range of [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}], but got ${d})`);
 }
 
+function isclose(a: Tensor, b: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor {
+  return ops.binaryMap(a, b, 'bool', (x, y) => {
+    if (x === y) return 1;
+    if (Number.isNaN(x) || Number.isNaN(y)) return equalNan && Number.isNaN(x) && Number.isNaN(y) ? 1 : 0;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return 0;
+    return Math.abs(x - y) <= atol + rtol * Math.abs(y) ? 1 : 0;
+  });
+}
+
 function allclose(a: Tensor, b: Tensor, rtol: number, atol: number): boolean {
   const x = ops.expandValues(a, a.shape.length >= b.shape.length ? a.shape : b.shape);
   const y = ops.expandValues(b, a.shape.length >= b.shape.length ? a.shape : b.shape);
   for (let i = 0; i < x.length; i++) if (!(Math.abs(x[i] - y[i]) <= atol + rtol * Math.abs(y[i]))) return false;
   return true;
+}
+
+/** Tensor.movedim(source, destination): a permutation (PermuteBackward0), ints or sequences. */
+function movedim(t: Tensor, a: Args): Tensor {
+  const toList = (v: PyValue): number[] => (v instanceof PyList || v instanceof PyTuple ? seqInts(v, 'movedim') : [Number(v)]);
+  const src = toList(a.get(0, 'source')).map((d) => normDimPy(d, t.ndim));
+  const dst = toList(a.get(1, 'destination')).map((d) => normDimPy(d, t.ndim));
+  if (src.length !== dst.length) {
+    throw new PyError('RuntimeError', `movedim: Invalid source or destination dims: source (${JSON.stringify(src)} dims) should contain the same number of dims as destination (${JSON.stringify(dst)} dims)`);
+  }
+  const order = new Array<number>(t.ndim).fill(-1);
+  src.forEach((s, i) => (order[dst[i]] = s));
+  const rest = [...Array(t.ndim).keys()].filter((d) => !src.includes(d));
+  let k = 0;
+  for (let i = 0; i < order.length; i++) if (order[i] === -1) order[i] = rest[k++];
+  return ops.permute(t, order);
+}
+
+function normDimPy(d: number, n: number): number {
+  const m = Math.max(n, 1);
+  if (d < -m || d >= m) invalidDim(d, n);
+  return d < 0 ? d + m : d;
+}
+
+/** torch.utils.hooks.RemovableHandle: remove() takes the hook out again. */
+const handleClass = new PyClass('RemovableHandle', [], 'torch.utils.hooks');
+handleClass.dict.set('remove', new PyBuiltin('remove', (args) => {
+  const h = args[0] as PyInstance;
+  (h.native as () => void)();
+  return null;
+}));
+function removableHandle(remove: () => void): PyInstance {
+  const h = new PyInstance(handleClass);
+  h.native = remove;
+  return h;
 }
 
 function legacyName(d: DType): string {

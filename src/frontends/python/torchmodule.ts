@@ -185,6 +185,36 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const t = String(a.get(0, 'type'));
       return makeDevice(t.split(':')[0]);
     },
+    einsum: (a) => {
+      const eq = a.get(0, 'equation');
+      if (typeof eq !== 'string') throw new PyError('TypeError', `einsum(): argument 'equation' (position 1) must be str, not ${ip.typeName(eq)}`);
+      const rest = a.args.slice(1);
+      const ts = rest.length === 1 && (rest[0] instanceof PyList || rest[0] instanceof PyTuple) ? [...ip.iterate(rest[0])] : rest;
+      return ops.einsum(eq, ts.map((x, i) => {
+        if (!(x instanceof Tensor)) throw new PyError('TypeError', `einsum(): argument 'operands' must be tuple of Tensors, but found element of type ${ip.typeName(x)} at pos ${i}`);
+        return x;
+      }));
+    },
+    meshgrid: (a) => {
+      const idx = a.kw.get('indexing');
+      if (idx === undefined) throw new PyError('NotImplementedError', 'torch.meshgrid without indexing= is not supported by Autograd Lens yet (pass indexing="ij" or "xy")');
+      if (idx !== 'ij' && idx !== 'xy') throw new PyError('RuntimeError', `torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${String(idx)}`);
+      let ts = a.args.length === 1 && (a.args[0] instanceof PyList || a.args[0] instanceof PyTuple) ? [...ip.iterate(a.args[0])] as Tensor[] : (a.args as Tensor[]);
+      const swap = idx === 'xy' && ts.length >= 2;
+      if (swap) ts = [ts[1], ts[0], ...ts.slice(2)];
+      const shape = ts.map((t) => t.numel);
+      const grids0 = ts.map((t, i) => ops.expand(ops.view(t, shape.map((_, j) => (j === i ? -1 : 1))), shape));
+      return new PyTuple(swap ? [grids0[1], grids0[0], ...grids0.slice(2)] : grids0);
+    },
+    logspace: (a) => withGrad(ops.logspace(a.num(0, 'start'), a.num(1, 'end'), a.int(2, 'steps'), a.num(3, 'base', 10), dtypeOf(a)), a),
+    addmm: (a) => {
+      const input = T(a);
+      const m1 = a.tensor(1, 'mat1');
+      const m2 = a.tensor(2, 'mat2');
+      if (m1.ndim !== 2) throw new PyError('RuntimeError', 'mat1 must be a matrix, got ' + m1.ndim + '-D tensor');
+      if (m2.ndim !== 2) throw new PyError('RuntimeError', 'mat2 must be a matrix, got ' + m2.ndim + '-D tensor');
+      return ops.addmm(input, m1, m2, a.kw.has('beta') ? a.num(-1, 'beta') : 1, a.kw.has('alpha') ? a.num(-1, 'alpha') : 1);
+    },
     Size: (a) => new PyTuple(seqInts(a.get(0, 'sizes', new PyTuple([])), 'Size').map((n) => BigInt(n)), 'Size'),
   };
   // functions that mirror tensor methods
@@ -197,6 +227,10 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'detach', 'softmax', 'log_softmax', 'addcmul', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maximum', 'minimum', 'logical_and', 'logical_or',
     'logical_not', 'allclose', 'nonzero', 'flip', 'masked_fill', 'numel', 'sort', 'argsort', 'topk', 'median',
     'broadcast_to', 'swapaxes', 'swapdims', 'tile', 'bmm', 'diag', 'trace', 'expand_as', 'repeat', 'view_as', 'reshape_as', 'clamp_min', 'clamp_max',
+    'gather', 'scatter', 'scatter_add', 'index_select', 'masked_select', 'tril', 'triu', 'cumprod', 'isnan', 'isinf', 'isfinite', 'isposinf',
+    'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis', 'exp2', 'frac', 'sgn', 'logit', 'atan2', 'arctan2', 'hypot', 'xlogy', 'lerp',
+    'float_power', 'nansum', 'nanmean', 'count_nonzero', 'isclose', 'argwhere', 'diff', 'roll', 'diagonal', 'dist', 'std_mean', 'var_mean',
+    'aminmax', 'repeat_interleave',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
@@ -289,15 +323,80 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return ops.tanh(T(a));
     },
     softplus: (a) => ops.softplus(T(a)),
+    gelu: (a) => {
+      const ap = a.kw.get('approximate') ?? 'none';
+      if (ap !== 'none' && ap !== 'tanh') throw new PyError('RuntimeError', `approximate argument must be either none or tanh.`);
+      return ops.gelu(T(a), ap as 'none' | 'tanh');
+    },
+    silu: (a) => ops.silu(T(a)),
+    layer_norm: (a) => {
+      const ns = a.get(1, 'normalized_shape');
+      const shape = typeof ns === 'bigint' ? [Number(ns)] : seqInts(ns, 'layer_norm');
+      return ops.layerNorm(T(a), shape, a.optTensor(2, 'weight'), a.optTensor(3, 'bias'), a.num(4, 'eps', 1e-5));
+    },
+    embedding: (a) => {
+      const pad = a.get(2, 'padding_idx', null);
+      return ops.embedding(T(a), a.tensor(1, 'weight'), pad === null ? null : Number(pad));
+    },
+    mish: (a) => ops.mish(T(a)),
+    elu: (a) => ops.elu(T(a), a.num(1, 'alpha', 1)),
+    hardtanh: (a) => ops.hardtanh(T(a), a.num(1, 'min_val', -1), a.num(2, 'max_val', 1)),
+    relu6: (a) => ops.hardtanh(T(a), 0, 6),
+    logsigmoid: (a) => ops.logSigmoid(T(a)),
+    hardsigmoid: (a) => ops.hardsigmoid(T(a)),
+    hardswish: (a) => ops.hardswish(T(a)),
+    threshold: (a) => ops.threshold(T(a), a.num(1, 'threshold'), a.num(2, 'value')),
+    softsign: (a) => {
+      const x = T(a);
+      return ops.div(x, ops.add(ops.abs(x), 1n));
+    },
+    smooth_l1_loss: (a) => ops.smoothL1Loss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('beta') ? a.num(-1, 'beta') : 1),
+    huber_loss: (a) => ops.huberLoss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('delta') ? a.num(-1, 'delta') : 1),
+    dropout: (a) => {
+      const x = T(a);
+      const p = a.num(1, 'p', 0.5);
+      if (p < 0 || p > 1) throw new PyError('ValueError', `dropout probability has to be between 0 and 1, but got ${pyFloatRepr(p)}`);
+      if (!a.bool(2, 'training', true) || p === 0) return x;
+      throw new PyError('NotImplementedError', 'F.dropout in training mode is not supported by Autograd Lens yet (pass training=False, or use p=0)');
+    },
+    one_hot: (a) => {
+      const t = T(a, 0, 'tensor');
+      if (t.dtype !== 'int64') throw new PyError('RuntimeError', 'one_hot is only applicable to index tensor.');
+      const v = t.values();
+      let n = a.int(1, 'num_classes', -1);
+      let mx = -1;
+      for (let i = 0; i < v.length; i++) {
+        if (v[i] < 0) throw new PyError('RuntimeError', 'Class values must be non-negative.');
+        mx = Math.max(mx, v[i]);
+      }
+      if (n === -1) {
+        if (v.length === 0) throw new PyError('RuntimeError', 'Can not infer total number of classes from empty tensor.');
+        n = mx + 1;
+      } else if (mx >= n) throw new PyError('RuntimeError', 'Class values must be smaller than num_classes.');
+      const out = new Float64Array(v.length * n);
+      for (let i = 0; i < v.length; i++) out[i * n + v[i]] = 1;
+      return Tensor.fromData(out, [...t.shape, n], 'int64');
+    },
+    normalize: (a) => {
+      const x = T(a);
+      const p = a.num(1, 'p', 2);
+      const dim = a.int(2, 'dim', 1);
+      const eps = a.num(3, 'eps', 1e-12);
+      const denom = ops.expand(ops.clamp(ops.norm(x, p, [dim], true), eps, null, 'ClampMinBackward0'), x.shape);
+      return ops.div(x, denom);
+    },
     leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
     softmax: (a) => ops.softmax(T(a), softmaxDim(a, 'softmax')),
     log_softmax: (a) => ops.logSoftmax(T(a), softmaxDim(a, 'log_softmax')),
-    binary_cross_entropy_with_logits: (a) => bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a)),
+    binary_cross_entropy_with_logits: (a) => {
+      unsupportedLossArgs(a, 'binary_cross_entropy_with_logits');
+      return bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a));
+    },
     mse_loss: (a) => ops.mseLoss(T(a), a.tensor(1, 'target'), reduction(a)),
     l1_loss: (a) => ops.l1Loss(T(a), a.tensor(1, 'target'), reduction(a)),
     binary_cross_entropy: (a) => ops.binaryCrossEntropy(T(a), a.tensor(1, 'target'), reduction(a), a.optTensor(2, 'weight')),
-    cross_entropy: (a) => ops.crossEntropy(T(a), a.tensor(1, 'target'), reduction(a)),
-    nll_loss: (a) => ops.nllLoss(T(a), a.tensor(1, 'target'), reduction(a)),
+    cross_entropy: (a) => (unsupportedLossArgs(a, 'cross_entropy'), ops.crossEntropy(T(a), a.tensor(1, 'target'), reduction(a))),
+    nll_loss: (a) => (unsupportedLossArgs(a, 'nll_loss'), ops.nllLoss(T(a), a.tensor(1, 'target'), reduction(a))),
   });
   const nn = installNN(ip, rt, F);
   const optim = installOptim(ip, rt);
@@ -351,6 +450,12 @@ const NN_MODULES: Record<string, string> = {
   MSELoss: 'torch.nn.modules.loss', L1Loss: 'torch.nn.modules.loss', BCELoss: 'torch.nn.modules.loss',
   CrossEntropyLoss: 'torch.nn.modules.loss', NLLLoss: 'torch.nn.modules.loss', Sequential: 'torch.nn.modules.container',
   ModuleList: 'torch.nn.modules.container', Dropout: 'torch.nn.modules.dropout', BCEWithLogitsLoss: 'torch.nn.modules.loss',
+  SiLU: 'torch.nn.modules.activation', Mish: 'torch.nn.modules.activation', LogSigmoid: 'torch.nn.modules.activation',
+  Hardsigmoid: 'torch.nn.modules.activation', Hardswish: 'torch.nn.modules.activation', ReLU6: 'torch.nn.modules.activation',
+  Softsign: 'torch.nn.modules.activation', GELU: 'torch.nn.modules.activation', ELU: 'torch.nn.modules.activation',
+  Hardtanh: 'torch.nn.modules.activation', Threshold: 'torch.nn.modules.activation', Softplus: 'torch.nn.modules.activation',
+  SmoothL1Loss: 'torch.nn.modules.loss', HuberLoss: 'torch.nn.modules.loss',
+  LayerNorm: 'torch.nn.modules.normalization', BatchNorm1d: 'torch.nn.modules.batchnorm', Embedding: 'torch.nn.modules.sparse',
 };
 
 function wrapTensorCheck(name: string, f: Fn): Fn {
@@ -397,6 +502,16 @@ function bceWithLogits(x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none'): Tensor
   return ops.bceWithLogits(x, y, r);
 }
 
+/** Loss options Autograd Lens does not model yet: a clear NotImplementedError rather than a wrong value. */
+function unsupportedLossArgs(a: Args, name: string): void {
+  const given = (k: string, dflt: PyValue) => a.kw.has(k) && a.kw.get(k) !== dflt && !(typeof dflt === 'bigint' && Number(a.kw.get(k)) === Number(dflt));
+  for (const k of ['weight', 'pos_weight']) if (given(k, null)) throw new PyError('NotImplementedError', `${name}(${k}=...) is not supported by Autograd Lens yet`);
+  if (given('ignore_index', -100n)) throw new PyError('NotImplementedError', `${name}(ignore_index=...) is not supported by Autograd Lens yet`);
+  if (a.kw.has('label_smoothing') && Number(a.kw.get('label_smoothing')) !== 0) {
+    throw new PyError('NotImplementedError', `${name}(label_smoothing=...) is not supported by Autograd Lens yet`);
+  }
+}
+
 function reduction(a: Args): 'mean' | 'sum' | 'none' {
   const r = a.kw.get('reduction');
   if (r === undefined) return 'mean';
@@ -411,11 +526,24 @@ interface ModuleState {
   params: Map<string, Tensor | null>;
   modules: Map<string, PyInstance>;
   training: boolean;
+  /** register_buffer'd tensors, and the names kept out of state_dict (persistent=False). */
+  buffers?: Map<string, Tensor | null>;
+  nonPersistent?: Set<string>;
 }
 
 function moduleState(m: PyInstance): ModuleState {
   if (!m.native) m.native = { params: new Map(), modules: new Map(), training: true } satisfies ModuleState;
   return m.native as ModuleState;
+}
+
+/** Module.state_dict's walk: own parameters, own persistent buffers, then each child with its prefix. */
+function stateEntries(m: PyInstance, prefix = ''): [string, Tensor][] {
+  const st = moduleState(m);
+  const out: [string, Tensor][] = [];
+  for (const [k, p] of st.params) if (p) out.push([prefix + k, p]);
+  for (const [k, b] of st.buffers ?? []) if (b && !st.nonPersistent?.has(k)) out.push([prefix + k, b]);
+  for (const [k, c] of st.modules) out.push(...stateEntries(c, `${prefix}${k}.`));
+  return out;
 }
 
 function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
@@ -487,8 +615,81 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   native(Module, 'state_dict', (self) => {
     const d = new PyDict();
     d.ordered = true;
-    for (const [n, p] of namedParams(self)) d.set(n, ops.detach(p));
+    for (const [n, p] of stateEntries(self)) d.set(n, ops.detach(p));
     return d;
+  });
+  native(Module, 'register_buffer', (self, a) => {
+    const name = String(a.get(0, 'name'));
+    const t = a.get(1, 'tensor');
+    if (t !== null && !(t instanceof Tensor)) throw new PyError('TypeError', `cannot assign '${ip.typeName(t)}' object to buffer '${name}' (torch Tensor or None required)`);
+    const st = moduleState(self);
+    (st.buffers ??= new Map()).set(name, t as Tensor | null);
+    if (!a.bool(2, 'persistent', true)) (st.nonPersistent ??= new Set()).add(name);
+    return null;
+  });
+  const namedBuffers = (m: PyInstance, prefix = ''): [string, Tensor][] => {
+    const st = moduleState(m);
+    const out: [string, Tensor][] = [];
+    for (const [k, b] of st.buffers ?? []) if (b) out.push([prefix + k, b]);
+    for (const [k, c] of st.modules) out.push(...namedBuffers(c, `${prefix}${k}.`));
+    return out;
+  };
+  native(Module, 'buffers', (self) => generator(namedBuffers(self).map(([, b]) => b), 'Module.buffers'));
+  native(Module, 'named_buffers', (self) => generator(namedBuffers(self).map(([n, b]) => new PyTuple([n, b])), 'Module.named_buffers'));
+  native(Module, 'named_modules', (self) => {
+    const out: PyValue[] = [];
+    const seen = new Set<PyInstance>();
+    const walk = (m: PyInstance, prefix: string) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push(new PyTuple([prefix, m]));
+      for (const [k, c] of moduleState(m).modules) walk(c, prefix ? `${prefix}.${k}` : k);
+    };
+    walk(self, '');
+    return generator(out, 'Module.named_modules');
+  });
+  native(Module, 'apply', (self, a) => {
+    const fn = a.get(0, 'fn');
+    const walk = (m: PyInstance) => {
+      for (const c of moduleState(m).modules.values()) walk(c);
+      ip.call(fn, [m]);
+    };
+    walk(self);
+    return self;
+  });
+  native(Module, 'requires_grad_', (self, a) => {
+    const flag = a.bool(0, 'requires_grad', true);
+    for (const [, p] of namedParams(self)) rt.setRequiresGrad(p, flag);
+    return self;
+  });
+  native(Module, 'load_state_dict', (self, a) => {
+    const sd = a.get(0, 'state_dict');
+    if (!(sd instanceof PyDict)) throw new PyError('TypeError', `Expected state_dict to be dict-like, got ${ip.typeName(sd)}.`);
+    const strict = a.bool(1, 'strict', true);
+    const own = new Map(stateEntries(self));
+    const missing = [...own.keys()].filter((k) => !sd.has(k));
+    const unexpected = sd.keys().filter((k) => typeof k !== 'string' || !own.has(k)).map((k) => String(k));
+    const errors: string[] = [];
+    for (const [k, p] of own) {
+      const v = sd.get(k);
+      if (v === undefined) continue;
+      if (!(v instanceof Tensor)) {
+        errors.push(`While copying the parameter named "${k}", expected torch.Tensor or Tensor-like object from checkpoint but received ${ip.typeName(v)}`);
+        continue;
+      }
+      if (v.shape.join() !== p.shape.join()) {
+        errors.push(`size mismatch for ${k}: copying a param with shape torch.Size([${v.shape.join(', ')}]) from checkpoint, the shape in current model is torch.Size([${p.shape.join(', ')}]).`);
+        continue;
+      }
+      noGrad(() => ops.writeValues(p, v));
+    }
+    const quote = (ks: string[]) => ks.map((k) => `"${k}"`).join(', ');
+    if (strict) {
+      if (unexpected.length) errors.unshift(`Unexpected key(s) in state_dict: ${quote(unexpected)}. `);
+      if (missing.length) errors.unshift(`Missing key(s) in state_dict: ${quote(missing)}. `);
+    }
+    if (errors.length) throw new PyError('RuntimeError', `Error(s) in loading state_dict for ${self.cls.name}:\n\t${errors.join('\n\t')}`);
+    return new PyTuple([new PyList(missing), new PyList(unexpected)], '_IncompatibleKeys', ['missing_keys', 'unexpected_keys']);
   });
   native(Module, 'register_parameter', (self, a) => {
     moduleState(self).params.set(String(a.get(0, 'name')), a.get(1, 'param') as Tensor | null);
@@ -518,6 +719,9 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
         st.params.delete(name);
       } else if (v === null && st.params.has(name)) {
         st.params.set(name, null);
+      } else if (st.buffers?.has(name) && (v === null || v instanceof Tensor)) {
+        st.buffers.set(name, v as Tensor | null);
+        return true;
       }
     }
     return prevSet(obj, name, v);
@@ -529,6 +733,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
       if (name === 'training') return st.training;
       if (st.params.has(name)) return st.params.get(name)!;
       if (st.modules.has(name)) return st.modules.get(name)!;
+      if (st.buffers?.has(name)) return st.buffers.get(name)!;
     }
     return prevGet(obj, name);
   };
@@ -586,6 +791,30 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   act('Sigmoid', 'sigmoid', ops.sigmoid);
   act('Tanh', 'tanh', ops.tanh);
   act('Identity', 'identity', (t) => t);
+  act('SiLU', 'silu', ops.silu);
+  act('Mish', 'mish', ops.mish);
+  act('LogSigmoid', 'logsigmoid', ops.logSigmoid);
+  act('Hardsigmoid', 'hardsigmoid', ops.hardsigmoid);
+  act('Hardswish', 'hardswish', ops.hardswish);
+  act('ReLU6', 'relu6', (t) => ops.hardtanh(t, 0, 6));
+  act('Softsign', 'softsign', (t) => ops.div(t, ops.add(ops.abs(t), 1n)));
+  builtinModule('GELU', (s, a) => void s.dict.set('approximate', a.get(0, 'approximate', 'none')), (s, a) => ops.gelu(a.tensor(0, 'input'), s.dict.get('approximate') as 'none'), (s) => `approximate=${ip.repr(s.dict.get('approximate')!)}`);
+  builtinModule('ELU', (s, a) => void s.dict.set('alpha', a.get(0, 'alpha', 1.0)), (s, a) => ops.elu(a.tensor(0, 'input'), Number(s.dict.get('alpha'))), (s) => `alpha=${ip.str(s.dict.get('alpha')!)}`);
+  builtinModule('Hardtanh', (s, a) => {
+    s.dict.set('min_val', a.get(0, 'min_val', -1.0));
+    s.dict.set('max_val', a.get(1, 'max_val', 1.0));
+  }, (s, a) => ops.hardtanh(a.tensor(0, 'input'), Number(s.dict.get('min_val')), Number(s.dict.get('max_val'))), (s) => `min_val=${ip.str(s.dict.get('min_val')!)}, max_val=${ip.str(s.dict.get('max_val')!)}`);
+  builtinModule('Threshold', (s, a) => {
+    s.dict.set('threshold', a.get(0, 'threshold'));
+    s.dict.set('value', a.get(1, 'value'));
+  }, (s, a) => ops.threshold(a.tensor(0, 'input'), Number(s.dict.get('threshold')), Number(s.dict.get('value'))), (s) => `threshold=${ip.str(s.dict.get('threshold')!)}, value=${ip.str(s.dict.get('value')!)}`);
+  builtinModule('Softplus', (s, a) => {
+    s.dict.set('beta', a.get(0, 'beta', 1n));
+    s.dict.set('threshold', a.get(1, 'threshold', 20n));
+  }, (s, a) => {
+    if (Number(s.dict.get('beta')) !== 1 || Number(s.dict.get('threshold')) !== 20) throw new PyError('NotImplementedError', 'nn.Softplus with beta/threshold other than 1/20 is not supported by Autograd Lens yet');
+    return ops.softplus(a.tensor(0, 'input'));
+  }, (s) => `beta=${ip.str(s.dict.get('beta')!)}, threshold=${ip.str(s.dict.get('threshold')!)}`);
   builtinModule('LeakyReLU', (s, a) => void s.dict.set('negative_slope', a.num(0, 'negative_slope', 0.01)), (s, a) => ops.leakyRelu(a.tensor(0, 'input'), s.dict.get('negative_slope') as number), (s) => `negative_slope=${pyFloatRepr(s.dict.get('negative_slope') as number)}`);
   builtinModule('Softmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.softmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
   builtinModule('LogSoftmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.logSoftmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
@@ -593,14 +822,128 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     s.dict.set('start_dim', BigInt(a.int(0, 'start_dim', 1)));
     s.dict.set('end_dim', BigInt(a.int(1, 'end_dim', -1)));
   }, (s, a) => ops.flatten(a.tensor(0, 'input'), Number(s.dict.get('start_dim')), Number(s.dict.get('end_dim'))), (s) => `start_dim=${s.dict.get('start_dim')}, end_dim=${s.dict.get('end_dim')}`);
+  const newParam = (t: Tensor) => {
+    t.isParameter = true;
+    t.setRequiresGrad(true);
+    return t;
+  };
+  builtinModule(
+    'LayerNorm',
+    (self, a) => {
+      const ns = a.get(0, 'normalized_shape');
+      const shape = typeof ns === 'bigint' ? [Number(ns)] : seqInts(ns, 'LayerNorm');
+      self.dict.set('normalized_shape', new PyTuple(shape.map((n) => BigInt(n))));
+      self.dict.set('eps', a.get(1, 'eps', 1e-5));
+      const affine = a.bool(2, 'elementwise_affine', true);
+      self.dict.set('elementwise_affine', affine);
+      if (affine) {
+        ip.setattr(self, 'weight', newParam(ops.ones(shape, 'float32')));
+        ip.setattr(self, 'bias', newParam(ops.zeros(shape, 'float32')));
+      } else {
+        moduleState(self).params.set('weight', null);
+        moduleState(self).params.set('bias', null);
+      }
+    },
+    (self, a) => {
+      const shape = seqInts(self.dict.get('normalized_shape')!, 'layer_norm');
+      return ops.layerNorm(a.tensor(0, 'input'), shape, ip.getattr(self, 'weight') as Tensor | null, ip.getattr(self, 'bias') as Tensor | null, Number(self.dict.get('eps')));
+    },
+    (self) => `${ip.repr(self.dict.get('normalized_shape')!)}, eps=${ip.repr(self.dict.get('eps')!)}, elementwise_affine=${self.dict.get('elementwise_affine') ? 'True' : 'False'}`,
+  );
+  builtinModule(
+    'BatchNorm1d',
+    (self, a) => {
+      const n = a.int(0, 'num_features');
+      self.dict.set('num_features', BigInt(n));
+      self.dict.set('eps', a.get(1, 'eps', 1e-5));
+      self.dict.set('momentum', a.get(2, 'momentum', 0.1));
+      const affine = a.bool(3, 'affine', true);
+      const track = a.bool(4, 'track_running_stats', true);
+      self.dict.set('affine', affine);
+      self.dict.set('track_running_stats', track);
+      if (affine) {
+        ip.setattr(self, 'weight', newParam(ops.ones([n], 'float32')));
+        ip.setattr(self, 'bias', newParam(ops.zeros([n], 'float32')));
+      } else {
+        moduleState(self).params.set('weight', null);
+        moduleState(self).params.set('bias', null);
+      }
+      const bufs = (moduleState(self).buffers ??= new Map());
+      bufs.set('running_mean', track ? ops.zeros([n], 'float32') : null);
+      bufs.set('running_var', track ? ops.ones([n], 'float32') : null);
+      bufs.set('num_batches_tracked', track ? Tensor.scalar(0, 'int64') : null);
+    },
+    (self, a) => {
+      const x = a.tensor(0, 'input');
+      if (x.ndim !== 2 && x.ndim !== 3) throw new PyError('ValueError', `expected 2D or 3D input (got ${x.ndim}D input)`);
+      const st = moduleState(self);
+      const bufs = st.buffers!;
+      const mom = self.dict.get('momentum');
+      const nbt = bufs.get('num_batches_tracked');
+      let factor = mom === null ? 0 : Number(mom);
+      if (st.training && self.dict.get('track_running_stats') && nbt) {
+        noGrad(() => ops.applyInPlace(nbt, (old) => ops.add(old, 1n)));
+        if (mom === null) factor = 1 / nbt.item();
+      }
+      const rm = bufs.get('running_mean') ?? null;
+      const rv = bufs.get('running_var') ?? null;
+      const bnTraining = st.training || (rm === null && rv === null);
+      return ops.batchNorm(x, rm, rv, ip.getattr(self, 'weight') as Tensor | null, ip.getattr(self, 'bias') as Tensor | null, bnTraining, factor, Number(self.dict.get('eps')));
+    },
+    (self) =>
+      `${self.dict.get('num_features')}, eps=${ip.repr(self.dict.get('eps')!)}, momentum=${ip.repr(self.dict.get('momentum')!)}, affine=${self.dict.get('affine') ? 'True' : 'False'}, track_running_stats=${self.dict.get('track_running_stats') ? 'True' : 'False'}`,
+  );
+  builtinModule(
+    'Embedding',
+    (self, a) => {
+      const num = a.int(0, 'num_embeddings');
+      const dim = a.int(1, 'embedding_dim');
+      let pad = a.get(2, 'padding_idx', null);
+      if (pad !== null) {
+        let p = Number(pad);
+        if (p >= num || p < -num) throw new PyError('AssertionError', 'Padding_idx must be within num_embeddings');
+        if (p < 0) p += num;
+        pad = BigInt(p);
+      }
+      for (const k of ['max_norm', 'scale_grad_by_freq', 'sparse', '_weight']) {
+        if (a.kw.has(k) && a.kw.get(k) !== null && a.kw.get(k) !== false) throw new PyError('NotImplementedError', `nn.Embedding(${k}=...) is not supported by Autograd Lens yet`);
+      }
+      self.dict.set('num_embeddings', BigInt(num));
+      self.dict.set('embedding_dim', BigInt(dim));
+      self.dict.set('padding_idx', pad);
+      const w = newParam(ops.zeros([num, dim], 'float32'));
+      noGrad(() => rt.randomFill(w, (out) => rng.normalFill(rt.gen, out, 0, 1)));
+      if (pad !== null) {
+        const v = w.storage.data;
+        for (let j = 0; j < dim; j++) v[Number(pad) * dim + j] = 0;
+      }
+      ip.setattr(self, 'weight', w);
+    },
+    (self, a) => {
+      const pad = self.dict.get('padding_idx');
+      return ops.embedding(a.tensor(0, 'input'), ip.getattr(self, 'weight') as Tensor, pad === null ? null : Number(pad));
+    },
+    (self) => `${self.dict.get('num_embeddings')}, ${self.dict.get('embedding_dim')}` + (self.dict.get('padding_idx') !== null ? `, padding_idx=${self.dict.get('padding_idx')}` : ''),
+  );
   const loss = (name: string, f: (x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none') => Tensor) =>
-    builtinModule(name, (s, a) => void s.dict.set('reduction', a.kw.get('reduction') ?? 'mean'), (s, a) => f(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean'));
+    builtinModule(name, (s, a) => {
+      unsupportedLossArgs(a, `nn.${name}`);
+      s.dict.set('reduction', a.kw.get('reduction') ?? 'mean');
+    }, (s, a) => f(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean'));
   loss('MSELoss', ops.mseLoss);
   loss('L1Loss', ops.l1Loss);
   loss('BCELoss', (x, y, r) => ops.binaryCrossEntropy(x, y, r));
   loss('CrossEntropyLoss', ops.crossEntropy);
   loss('BCEWithLogitsLoss', bceWithLogits);
   loss('NLLLoss', ops.nllLoss);
+  builtinModule('SmoothL1Loss', (s, a) => {
+    s.dict.set('reduction', a.kw.get('reduction') ?? 'mean');
+    s.dict.set('beta', a.kw.get('beta') ?? 1.0);
+  }, (s, a) => ops.smoothL1Loss(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean', Number(s.dict.get('beta'))));
+  builtinModule('HuberLoss', (s, a) => {
+    s.dict.set('reduction', a.kw.get('reduction') ?? 'mean');
+    s.dict.set('delta', a.kw.get('delta') ?? 1.0);
+  }, (s, a) => ops.huberLoss(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean', Number(s.dict.get('delta'))));
   const Sequential = builtinModule(
     'Sequential',
     (self, a) => {
@@ -739,8 +1082,18 @@ function zeroGrad(p: Tensor, toNone: boolean): void {
 
 // ---------------------------------------------------------------- optim
 
+type OptimKind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
+const OPTIM_MODULE: Record<OptimKind, string> = {
+  SGD: 'torch.optim.sgd', Adam: 'torch.optim.adam', AdamW: 'torch.optim.adamw', RMSprop: 'torch.optim.rmsprop', Adagrad: 'torch.optim.adagrad',
+};
+const OPTIM_STEP: Record<OptimKind, (s: OptimState) => void> = {
+  SGD: (s) => sgdStep(s), Adam: (s) => adamStep(s, false), AdamW: (s) => adamStep(s, true), RMSprop: (s) => rmspropStep(s), Adagrad: (s) => adagradStep(s),
+};
+
 interface OptimState {
-  kind: 'SGD' | 'Adam';
+  kind: OptimKind;
+  /** optimizer.step() calls since an lr scheduler was attached (its _step_count). */
+  stepCount?: number;
   groups: PyDict[];
   state: PyDict;
 }
@@ -760,7 +1113,8 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     const params = st(self).groups.flatMap((g) => (g.get('params') as PyList).items as Tensor[]).filter((p) => p.grad);
     const snap = (t: Tensor) => Tensor.fromData(t.copyValues(), t.shape, t.dtype);
     const before = params.map(snap);
-    noGrad(() => (st(self).kind === 'SGD' ? sgdStep(st(self)) : adamStep(st(self))));
+    noGrad(() => OPTIM_STEP[st(self).kind](st(self)));
+    if (st(self).stepCount !== undefined) st(self).stepCount! += 1;
     rt.optimizerSteps.push({
       optimizer: st(self).kind,
       origin: ip.currentRange,
@@ -776,6 +1130,24 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     });
     return s + '\n)';
   });
+  native('state_dict', (self) => {
+    // Optimizer.state_dict(): parameters become their running index, groups keep their keys with params last
+    const index = new Map<Tensor, bigint>();
+    let next = 0n;
+    const groups = st(self).groups.map((g) => {
+      const packed = new PyDict();
+      for (const k of g.keys()) if (k !== 'params') packed.set(k, g.get(k)!);
+      const ids = (g.get('params') as PyList).items.map((p) => {
+        if (!index.has(p as Tensor)) index.set(p as Tensor, next++);
+        return index.get(p as Tensor)!;
+      });
+      packed.set('params', new PyList(ids));
+      return packed;
+    });
+    const state = new PyDict();
+    for (const [k, v] of st(self).state.entries()) state.set(k instanceof Tensor ? (index.get(k) ?? k) : k, v);
+    return dictOf([['state', state], ['param_groups', new PyList(groups)]]);
+  });
   native('add_param_group', (self, a) => {
     st(self).groups.push(a.get(0, 'param_group') as PyDict);
     return null;
@@ -790,8 +1162,8 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     return prevGet(obj, name);
   };
 
-  const make = (kind: 'SGD' | 'Adam', defaults: [string, PyValue][]) => {
-    const cls = new PyClass(kind, [Optimizer], kind === 'SGD' ? 'torch.optim.sgd' : 'torch.optim.adam');
+  const make = (kind: OptimKind, defaults: [string, PyValue][]) => {
+    const cls = new PyClass(kind, [Optimizer], OPTIM_MODULE[kind]);
     cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
       const self = args[0] as PyInstance;
       const a = new Args(kind, args.slice(1), kw);
@@ -819,7 +1191,17 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
           throw new PyError('ValueError', 'Nesterov momentum requires a momentum and zero dampening');
         }
       }
-      self.native = { kind, groups, state: new PyDict() } satisfies OptimState;
+      const state = new PyDict();
+      state.defaultDict = true;
+      self.native = { kind, groups, state } satisfies OptimState;
+      if (kind === 'Adagrad') {
+        // Adagrad fills its state when constructed: step tensor(0.), sum = initial_accumulator_value
+        for (const g of groups) {
+          for (const p of (g.get('params') as PyList).items as Tensor[]) {
+            state.set(p, dictOf([['step', Tensor.scalar(0, 'float32')], ['sum', ops.full(p.shape, Number(g.get('initial_accumulator_value')), p.dtype)]]));
+          }
+        }
+      }
       return null;
     }));
     optim.attrs.set(kind, cls);
@@ -831,11 +1213,124 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     ['lr', 0.001], ['betas', new PyTuple([0.9, 0.999])], ['eps', 1e-8], ['weight_decay', 0n], ['amsgrad', false], ['maximize', false], ['foreach', null],
     ['capturable', false], ['differentiable', false], ['fused', false],
   ]);
+  // the three below had no `differentiable` flag yet in 1.13 (it came with PRs #86096/#86183, after the branch cut)
+  make('AdamW', [
+    ['lr', 0.001], ['betas', new PyTuple([0.9, 0.999])], ['eps', 1e-8], ['weight_decay', 0.01], ['amsgrad', false], ['foreach', null], ['maximize', false],
+    ['capturable', false],
+  ]);
+  make('RMSprop', [
+    ['lr', 0.01], ['momentum', 0n], ['alpha', 0.99], ['eps', 1e-8], ['centered', false], ['weight_decay', 0n], ['foreach', null], ['maximize', false],
+  ]);
+  make('Adagrad', [
+    ['lr', 0.01], ['lr_decay', 0n], ['eps', 1e-10], ['weight_decay', 0n], ['initial_accumulator_value', 0n], ['foreach', null], ['maximize', false],
+  ]);
+  installLrScheduler(ip, rt, optim, Optimizer);
   return optim;
 }
 
+/** A scheduler's state: the chainable 1.13 forms of StepLR, MultiStepLR, ExponentialLR, LambdaLR. */
+interface SchedState {
+  opt: OptimState;
+  lastEpoch: number;
+  stepCount: number;
+  baseLrs: number[];
+  lastLr: number[];
+  getLr: (s: SchedState) => PyValue[];
+}
+
+function installLrScheduler(ip: Interpreter, rt: TorchRuntime, optim: PyModule, Optimizer: PyClass): void {
+  const sched = new PyModule('torch.optim.lr_scheduler');
+  const Base = new PyClass('_LRScheduler', [], 'torch.optim.lr_scheduler');
+  const groupsOf = (s: SchedState) => s.opt.groups;
+  const stepSched = (s: SchedState) => {
+    if (s.stepCount === 1 && (s.opt.stepCount ?? 0) < 1) {
+      warn(
+        'UserWarning',
+        'Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first value of the learning rate schedule. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate',
+        'library',
+      );
+    }
+    s.stepCount += 1;
+    s.lastEpoch += 1;
+    const values = s.getLr(s);
+    groupsOf(s).forEach((g, i) => g.set('lr', values[i]));
+    s.lastLr = groupsOf(s).map((g) => Number(g.get('lr')));
+  };
+  const lrs = (s: SchedState) => groupsOf(s).map((g) => g.get('lr')!);
+  const times = (v: PyValue, k: number): PyValue => Number(v) * k;
+  const make = (name: string, setup: (self: PyInstance, a: Args) => (s: SchedState) => PyValue[]) => {
+    const cls = new PyClass(name, [Base], 'torch.optim.lr_scheduler');
+    cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
+      const self = args[0] as PyInstance;
+      const a = new Args(name, args.slice(1), kw, true, name);
+      const o = a.get(0, 'optimizer');
+      if (!(o instanceof PyInstance && o.cls.isSubclassOf(Optimizer))) throw new PyError('TypeError', `${ip.typeName(o)} is not an Optimizer`);
+      const opt = o.native as OptimState;
+      for (const g of opt.groups) if (!g.has('initial_lr')) g.set('initial_lr', g.get('lr')!);
+      const getLr = setup(self, a);
+      opt.stepCount = 0;
+      const s: SchedState = { opt, lastEpoch: -1, stepCount: 0, baseLrs: opt.groups.map((g) => Number(g.get('initial_lr'))), lastLr: [], getLr };
+      self.native = s;
+      self.dict.set('optimizer', o);
+      stepSched(s);
+      return null;
+    }));
+    sched.attrs.set(name, cls);
+  };
+  const native = (n: string, fn: (s: SchedState, a: Args) => PyValue) =>
+    Base.dict.set(n, new PyBuiltin(n, (args, kw) => fn((args[0] as PyInstance).native as SchedState, new Args(n, args.slice(1), kw, true))));
+  native('step', (s, a) => {
+    if (a.get(0, 'epoch', null) !== null) throw new PyError('NotImplementedError', 'lr_scheduler.step(epoch) is not supported by Autograd Lens yet');
+    stepSched(s);
+    return null;
+  });
+  native('get_last_lr', (s) => new PyList(s.lastLr));
+  native('state_dict', (s) => {
+    const d = new PyDict();
+    d.set('base_lrs', new PyList(s.baseLrs));
+    d.set('last_epoch', BigInt(s.lastEpoch));
+    d.set('_step_count', BigInt(s.stepCount));
+    d.set('_get_lr_called_within_step', false);
+    d.set('_last_lr', new PyList(s.lastLr));
+    return d;
+  });
+  const prevGet = rt.getattr.bind(rt);
+  rt.getattr = (obj, n) => {
+    if (obj instanceof PyInstance && obj.native && obj.cls.isSubclassOf(Base)) {
+      const s = obj.native as SchedState;
+      if (n === 'last_epoch') return BigInt(s.lastEpoch);
+      if (n === 'base_lrs') return new PyList(s.baseLrs);
+    }
+    return prevGet(obj, n);
+  };
+  make('StepLR', (self, a) => {
+    const size = a.int(1, 'step_size');
+    const gamma = a.num(2, 'gamma', 0.1);
+    return (s) => (s.lastEpoch === 0 || s.lastEpoch % size !== 0 ? lrs(s) : lrs(s).map((v) => times(v, gamma)));
+  });
+  make('ExponentialLR', (self, a) => {
+    const gamma = a.num(1, 'gamma');
+    return (s) => (s.lastEpoch === 0 ? lrs(s) : lrs(s).map((v) => times(v, gamma)));
+  });
+  make('MultiStepLR', (self, a) => {
+    const counts = new Map<number, number>();
+    for (const m of ip.iterate(a.get(1, 'milestones'))) counts.set(Number(m), (counts.get(Number(m)) ?? 0) + 1);
+    const gamma = a.num(2, 'gamma', 0.1);
+    return (s) => (counts.has(s.lastEpoch) ? lrs(s).map((v) => times(v, Math.pow(gamma, counts.get(s.lastEpoch)!))) : lrs(s));
+  });
+  make('LambdaLR', (self, a) => {
+    const f = a.get(1, 'lr_lambda');
+    return (s) => s.baseLrs.map((b) => {
+      const r = ip.call(f, [BigInt(s.lastEpoch)]);
+      return typeof r === 'bigint' ? b * Number(r) : b * Number(r);
+    });
+  });
+  optim.attrs.set('lr_scheduler', sched);
+  ip.modules.set('torch.optim.lr_scheduler', sched);
+}
+
 /** torch.optim's checks of the hyper-parameters, with its messages. */
-function checkHyper(kind: 'SGD' | 'Adam', a: Args): void {
+function checkHyper(kind: OptimKind, a: Args): void {
   const val = (i: number, name: string): number | null => {
     const v = i === 1 ? a.get(1, name, null) : (a.kw.get(name) ?? null);
     return typeof v === 'number' || typeof v === 'bigint' ? Number(v) : null;
@@ -846,6 +1341,24 @@ function checkHyper(kind: 'SGD' | 'Adam', a: Args): void {
     return typeof v === 'number' ? pyFloatRepr(v) : String(v);
   };
   if (lr !== null && lr < 0) throw new PyError('ValueError', `Invalid learning rate: ${fmt('lr')}`);
+  const nonNeg = (name: string, label: string) => {
+    const v = val(-1, name);
+    if (v !== null && v < 0) throw new PyError('ValueError', `Invalid ${label} value: ${fmt(name)}`);
+  };
+  if (kind === 'RMSprop') {
+    nonNeg('eps', 'epsilon');
+    nonNeg('momentum', 'momentum');
+    nonNeg('weight_decay', 'weight_decay');
+    nonNeg('alpha', 'alpha');
+    return;
+  }
+  if (kind === 'Adagrad') {
+    nonNeg('lr_decay', 'lr_decay');
+    nonNeg('weight_decay', 'weight_decay');
+    nonNeg('initial_accumulator_value', 'initial_accumulator_value');
+    nonNeg('eps', 'epsilon');
+    return;
+  }
   if (kind === 'SGD') {
     const m = val(-1, 'momentum');
     if (m !== null && m < 0) throw new PyError('ValueError', `Invalid momentum value: ${fmt('momentum')}`);
@@ -888,12 +1401,14 @@ function sgdStep(s: OptimState): void {
       if (!p.grad) continue;
       let d = maximize ? ops.neg(p.grad) : p.grad;
       if (wd !== 0) d = ops.add(d, p, wd);
+      // 1.13 writes state[p]['momentum_buffer'] after every step, None without momentum
+      let entry = s.state.get(p) as PyDict | undefined;
+      if (!entry) {
+        entry = new PyDict();
+        s.state.set(p, entry);
+      }
+      if (momentum === 0) entry.set('momentum_buffer', null);
       if (momentum !== 0) {
-        let entry = s.state.get(p) as PyDict | undefined;
-        if (!entry) {
-          entry = new PyDict();
-          s.state.set(p, entry);
-        }
         let buf = entry.get('momentum_buffer') as Tensor | undefined;
         if (!buf) {
           buf = Tensor.fromData(d.copyValues(), d.shape, d.dtype);
@@ -908,14 +1423,89 @@ function sgdStep(s: OptimState): void {
   }
 }
 
-/** One Adam step, as torch.optim.Adam (1.13 single-tensor path) computes it, op by op in float32. */
-function adamStep(s: OptimState): void {
+/** One RMSprop step, as torch.optim.RMSprop (1.13 single-tensor path) computes it. */
+function rmspropStep(s: OptimState): void {
+  for (const g of s.groups) {
+    const lr = num(g.get('lr'));
+    const alpha = num(g.get('alpha'));
+    const eps = num(g.get('eps'));
+    const wd = num(g.get('weight_decay'));
+    const momentum = num(g.get('momentum'));
+    const centered = g.get('centered') === true;
+    const maximize = g.get('maximize') === true;
+    for (const pv of (g.get('params') as PyList).items) {
+      const p = pv as Tensor;
+      if (!p.grad) continue;
+      let entry = s.state.get(p) as PyDict | undefined;
+      if (!entry) {
+        entry = new PyDict();
+        entry.set('step', 0n);
+        entry.set('square_avg', ops.zeros(p.shape, p.dtype));
+        if (momentum > 0) entry.set('momentum_buffer', ops.zeros(p.shape, p.dtype));
+        if (centered) entry.set('grad_avg', ops.zeros(p.shape, p.dtype));
+        s.state.set(p, entry);
+      }
+      entry.set('step', (entry.get('step') as bigint) + 1n);
+      let grad = maximize ? ops.neg(p.grad) : p.grad;
+      if (wd !== 0) grad = ops.add(grad, p, wd);
+      const sq = entry.get('square_avg') as Tensor;
+      ops.applyInPlace(sq, (old) => ops.addcmul(ops.mul(old, alpha), grad, grad, 1 - alpha));
+      let avg: Tensor;
+      if (centered) {
+        const ga = entry.get('grad_avg') as Tensor;
+        ops.applyInPlace(ga, (old) => ops.add(ops.mul(old, alpha), grad, 1 - alpha));
+        avg = ops.sqrt(ops.addcmul(sq, ga, ga, -1n));
+      } else avg = ops.sqrt(sq);
+      avg = ops.add(avg, eps);
+      if (momentum > 0) {
+        const buf = entry.get('momentum_buffer') as Tensor;
+        ops.applyInPlace(buf, (old) => ops.addcdiv(ops.mul(old, momentum), grad, avg));
+        ops.applyInPlace(p, (old) => ops.add(old, buf, -lr));
+      } else {
+        ops.applyInPlace(p, (old) => ops.addcdiv(old, grad, avg, -lr));
+      }
+    }
+  }
+}
+
+/** One Adagrad step, as torch.optim.Adagrad (1.13 single-tensor path) computes it. */
+function adagradStep(s: OptimState): void {
+  for (const g of s.groups) {
+    const lr = num(g.get('lr'));
+    const lrDecay = num(g.get('lr_decay'));
+    const eps = num(g.get('eps'));
+    const wd = num(g.get('weight_decay'));
+    const maximize = g.get('maximize') === true;
+    for (const pv of (g.get('params') as PyList).items) {
+      const p = pv as Tensor;
+      if (!p.grad) continue;
+      const entry = s.state.get(p) as PyDict;
+      const stepT = entry.get('step') as Tensor;
+      ops.applyInPlace(stepT, (old) => ops.add(old, 1n));
+      const step = stepT.item();
+      let grad = maximize ? ops.neg(p.grad) : p.grad;
+      if (wd !== 0) grad = ops.add(grad, p, wd);
+      const clr = lr / (1 + (step - 1) * lrDecay);
+      const sum = entry.get('sum') as Tensor;
+      ops.applyInPlace(sum, (old) => ops.addcmul(old, grad, grad, 1n));
+      const std = ops.add(ops.sqrt(sum), eps);
+      ops.applyInPlace(p, (old) => ops.addcdiv(old, grad, std, -clr));
+    }
+  }
+}
+
+/**
+ * One Adam step, as torch.optim.Adam (1.13 single-tensor path) computes it, op by op in float32;
+ * AdamW (decoupled) first scales the parameter by 1 - lr * weight_decay instead of adding it to the gradient.
+ */
+function adamStep(s: OptimState, decoupled: boolean): void {
   for (const g of s.groups) {
     const lr = num(g.get('lr'));
     const [b1, b2] = (g.get('betas') as PyTuple).items.map(Number);
     const eps = num(g.get('eps'));
     const wd = num(g.get('weight_decay'));
     const maximize = g.get('maximize') === true;
+    const amsgrad = g.get('amsgrad') === true;
     for (const pv of (g.get('params') as PyList).items) {
       const p = pv as Tensor;
       if (!p.grad) continue;
@@ -926,20 +1516,28 @@ function adamStep(s: OptimState): void {
         entry.set('step', Tensor.scalar(0, 'float32'));
         entry.set('exp_avg', ops.zeros(p.shape, p.dtype));
         entry.set('exp_avg_sq', ops.zeros(p.shape, p.dtype));
+        if (amsgrad) entry.set('max_exp_avg_sq', ops.zeros(p.shape, p.dtype));
         s.state.set(p, entry);
       }
       const stepT = entry.get('step') as Tensor;
       const m = entry.get('exp_avg') as Tensor;
       const v = entry.get('exp_avg_sq') as Tensor;
       ops.applyInPlace(stepT, (old) => ops.add(old, 1n));
-      if (wd !== 0) grad = ops.add(grad, p, wd);
+      if (decoupled) ops.applyInPlace(p, (old) => ops.mul(old, 1 - lr * wd));
+      else if (wd !== 0) grad = ops.add(grad, p, wd);
       ops.applyInPlace(m, (old) => ops.add(ops.mul(old, b1), grad, 1 - b1));
       ops.applyInPlace(v, (old) => ops.addcmul(ops.mul(old, b2), grad, grad, 1 - b2));
       const step = stepT.item();
       const bc1 = 1 - Math.pow(b1, step);
       const bc2 = 1 - Math.pow(b2, step);
       const stepSize = lr / bc1;
-      const denom = ops.add(ops.div(ops.sqrt(v), Math.sqrt(bc2)), eps);
+      let second = v;
+      if (amsgrad) {
+        const mx = entry.get('max_exp_avg_sq') as Tensor;
+        ops.applyInPlace(mx, (old) => ops.maximum(old, v));
+        second = mx;
+      }
+      const denom = ops.add(ops.div(ops.sqrt(second), Math.sqrt(bc2)), eps);
       ops.applyInPlace(p, (old) => ops.addcdiv(old, m, denom, -stepSize));
     }
   }

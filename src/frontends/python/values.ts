@@ -30,6 +30,8 @@ export class PyError extends Error {
 export abstract class PyObject {}
 
 export class PyList extends PyObject {
+  /** A dict view ('dict_keys', 'odict_items', ...) shown with its own type name; a plain list otherwise. */
+  view?: string;
   constructor(public items: PyValue[]) {
     super();
   }
@@ -57,6 +59,8 @@ export class PyDict extends PyObject {
   readonly map = new Map<unknown, [PyValue, PyValue]>();
   /** collections.OrderedDict (state_dict()) prints as OrderedDict([(k, v), ...]). */
   ordered = false;
+  /** collections.defaultdict(dict) (an optimizer's state): a missing key reads as a new {}. */
+  defaultDict = false;
   get(k: PyValue): PyValue | undefined {
     return this.map.get(hashKey(k))?.[1];
   }
@@ -149,6 +153,16 @@ export class PyFunction extends PyObject {
     public body: A.Stmt[] | A.Expr,
     public closure: Scope,
     public globals: Scope,
+  ) {
+    super();
+  }
+}
+
+/** property / staticmethod / classmethod wrappers around a function defined in a class body. */
+export class PyDescriptor extends PyObject {
+  constructor(
+    public kind: 'property' | 'staticmethod' | 'classmethod',
+    public fn: PyValue,
   ) {
     super();
   }
@@ -265,7 +279,7 @@ export function plainTypeName(v: PyValue): string | undefined {
   if (typeof v === 'bigint') return 'int';
   if (typeof v === 'number') return 'float';
   if (typeof v === 'string') return 'str';
-  if (v instanceof PyList) return 'list';
-  if (v instanceof PyDict) return 'dict';
+  if (v instanceof PyList) return v.view ?? 'list';
+  if (v instanceof PyDict) return v.ordered ? 'OrderedDict' : 'dict';
   return undefined;
 }

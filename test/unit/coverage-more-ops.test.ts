@@ -1,0 +1,108 @@
+import * as assert from 'assert';
+import { splitCells } from '../../src/frontends/python/cells';
+import { runCells } from '../../src/frontends/python/runner';
+
+function run(src: string): string {
+  const res = runCells(splitCells(src)).cells;
+  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
+}
+
+/** Expected values worked out by hand from each op's definition; node names from 1.13's derivatives.yaml. */
+describe('coverage: more elementwise ops', () => {
+  it('exp2, frac, sgn, atan2, hypot, lerp and their nodes', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2., 4.], requires_grad=True)
+print(torch.exp2(x), x.frac(), torch.sgn(x - 2))
+print(torch.atan2(x, torch.ones(3)), torch.hypot(x, x), torch.lerp(x, torch.zeros(3), 0.5))`),
+      'tensor([ 2.,  4., 16.], grad_fn=<Exp2Backward0>) tensor([0., 0., 0.], grad_fn=<FracBackward0>) tensor([-1.,  0.,  1.], grad_fn=<SgnBackward0>)\n' +
+        // atan(1) = pi/4, atan(2) = 1.1071, atan(4) = 1.3258; hypot = sqrt(2) x
+        'tensor([0.7854, 1.1071, 1.3258], grad_fn=<Atan2Backward0>) tensor([1.4142, 2.8284, 5.6569], grad_fn=<HypotBackward0>) tensor([0.5000, 1.0000, 2.0000], grad_fn=<LerpBackward0>)\n',
+    );
+  });
+
+  it('float_power is a float64 pow, xlogy is 0 where x is 0, logit is log(p / (1 - p))', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([0., 2., 4.], requires_grad=True)
+print(x.float_power(2), torch.xlogy(x, x), torch.logit(torch.tensor([0.25, 0.5])))`),
+      // xlogy(2, 2) = 2 ln 2 = 1.3863, 4 ln 4 = 5.5452; logit(0.25) = ln(1/3) = -1.0986
+      'tensor([ 0.,  4., 16.], dtype=torch.float64, grad_fn=<PowBackward0>) tensor([0.0000, 1.3863, 5.5452], grad_fn=<XlogyBackward0>) tensor([-1.0986,  0.0000])\n',
+    );
+  });
+});
+
+describe('coverage: more reductions', () => {
+  it('nansum, nanmean, count_nonzero, isclose, argwhere', () => {
+    assert.strictEqual(
+      run(`import torch
+n = torch.tensor([1., float('nan'), 3.])
+print(n.nansum(), n.nanmean(), torch.count_nonzero(torch.tensor([0, 1, 2])))
+print(torch.isclose(torch.tensor([1., 2.]), torch.tensor([1., 2.0001])))
+print(torch.argwhere(torch.tensor([[0, 1], [2, 0]])))`),
+      'tensor(4.) tensor(2.) tensor(2)\ntensor([ True, False])\ntensor([[0, 1],\n        [1, 0]])\n',
+    );
+  });
+
+  it('std_mean is one node with two outputs, and its gradient sums both', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2., 4.], requires_grad=True)
+s, m = torch.std_mean(x)
+print(s, m)
+(s + m).backward()
+print(x.grad)
+print(torch.var_mean(torch.tensor([[1., 2.], [3., 5.]]), dim=1))`),
+      // std = sqrt(((4/3)^2 + (1/3)^2 + (5/3)^2) / 2) = 1.5275; d std = (x - m) / (2 std); d mean = 1/3
+      'tensor(1.5275, grad_fn=<StdMeanBackward0>) tensor(2.3333, grad_fn=<StdMeanBackward0>)\ntensor([-0.1031,  0.2242,  0.8789])\n' +
+        '(tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))\n',
+    );
+  });
+
+  it('aminmax returns a named tuple', () => {
+    assert.strictEqual(run('import torch\nprint(torch.aminmax(torch.tensor([3, 1, 4])))'), 'torch.return_types.aminmax(\nmin=tensor(1),\nmax=tensor(4))\n');
+  });
+});
+
+describe('coverage: more shape ops', () => {
+  it('diff, roll, diagonal, repeat_interleave', () => {
+    assert.strictEqual(
+      run(`import torch
+print(torch.diff(torch.tensor([1., 4., 9., 16.])), torch.diff(torch.tensor([1., 2.], requires_grad=True)))
+print(torch.roll(torch.arange(5), 2), torch.arange(6).reshape(2, 3).roll(1, 1))
+print(torch.arange(9.).reshape(3, 3).diagonal(), torch.arange(9.).reshape(3, 3).diagonal(1))
+print(torch.tensor([1, 2]).repeat_interleave(2), torch.tensor([[1, 2], [3, 4]]).repeat_interleave(2, dim=0))`),
+      'tensor([3., 5., 7.]) tensor([1.], grad_fn=<SubBackward0>)\n' +
+        'tensor([3, 4, 0, 1, 2]) tensor([[2, 0, 1],\n        [5, 3, 4]])\n' +
+        'tensor([0., 4., 8.]) tensor([1., 5.])\n' +
+        'tensor([1, 1, 2, 2]) tensor([[1, 2],\n        [1, 2],\n        [3, 4],\n        [3, 4]])\n',
+    );
+  });
+
+  it('meshgrid with ij and xy indexing (xy swaps the first two inputs and outputs)', () => {
+    assert.strictEqual(
+      run(`import torch
+a, b = torch.meshgrid(torch.arange(2), torch.arange(3), indexing='ij')
+print(a, b)
+a, b = torch.meshgrid(torch.arange(2), torch.arange(3), indexing='xy')
+print(a, b)`),
+      'tensor([[0, 0, 0],\n        [1, 1, 1]]) tensor([[0, 1, 2],\n        [0, 1, 2]])\n' +
+        'tensor([[0, 1],\n        [0, 1],\n        [0, 1]]) tensor([[0, 0],\n        [1, 1],\n        [2, 2]])\n',
+    );
+  });
+
+  it('einsum on plain tensors; on tensors in the graph it is not supported yet', () => {
+    assert.strictEqual(
+      run(`import torch
+print(torch.einsum('ij,jk->ik', torch.ones(2, 3), torch.arange(6.).reshape(3, 2)))
+print(torch.einsum('ii', torch.eye(3)), torch.einsum('i,i->', torch.tensor([1., 2.]), torch.tensor([3., 4.])), torch.einsum('ij->ji', torch.arange(6).reshape(2, 3)))
+torch.einsum('i,i->', torch.ones(2, requires_grad=True), torch.ones(2))`),
+      'tensor([[6., 9.],\n        [6., 9.]])\ntensor(3.) tensor(11.) tensor([[0, 3],\n        [1, 4],\n        [2, 5]])\n' +
+        'NotImplementedError: torch.einsum on tensors that require grad is not supported by Autograd Lens yet\n',
+    );
+  });
+
+  it('dist is the p-norm of the difference', () => {
+    assert.strictEqual(run('import torch\nprint(torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.])), torch.dist(torch.zeros(2), torch.tensor([3., 4.]), 1))'), 'tensor(5.) tensor(7.)\n');
+  });
+});

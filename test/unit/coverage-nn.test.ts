@@ -1,0 +1,125 @@
+import * as assert from 'assert';
+import { splitCells } from '../../src/frontends/python/cells';
+import { runCells } from '../../src/frontends/python/runner';
+
+function run(src: string): string {
+  const res = runCells(splitCells(src)).cells;
+  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
+}
+
+/** nn.Module bookkeeping as torch/nn/modules/module.py defines it (1.13). */
+describe('coverage: nn.Module buffers, named_modules, apply', () => {
+  it('register_buffer: an attribute, in state_dict after own parameters, not a parameter', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.tensor([1., 2.]))
+        self.layers = nn.ModuleList([nn.Linear(2, 2), nn.ReLU()])
+        self.register_buffer('running', torch.zeros(2))
+        self.register_buffer('scratch', torch.ones(1), persistent=False)
+m = M()
+print([n for n, _ in m.named_parameters()])
+print(list(m.state_dict().keys()))
+print([n for n, _ in m.named_buffers()], m.running)
+m.running = torch.ones(2)
+print(m.state_dict()['running'])
+print([n for n, _ in m.named_modules()])`),
+      "['w', 'layers.0.weight', 'layers.0.bias']\n['w', 'running', 'layers.0.weight', 'layers.0.bias']\n['running', 'scratch'] tensor([0., 0.])\ntensor([1., 1.])\n['', 'layers', 'layers.0', 'layers.1']\n",
+    );
+  });
+
+  it('apply visits children before the module itself and returns it', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+m = nn.Sequential(nn.Linear(2, 1), nn.Sequential(nn.ReLU()))
+seen = []
+r = m.apply(lambda mod: seen.append(type(mod).__name__))
+print(seen, r is m)
+def init(mod):
+    if isinstance(mod, nn.Linear):
+        nn.init.ones_(mod.weight)
+        nn.init.zeros_(mod.bias)
+m.apply(init)
+print(m(torch.tensor([[1., 2.]])))`),
+      "['Linear', 'ReLU', 'Sequential', 'Sequential'] True\ntensor([[3.]], grad_fn=<ReluBackward0>)\n",
+    );
+  });
+
+  it('requires_grad_(False) on a module freezes its parameters', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+m = nn.Linear(2, 1).requires_grad_(False)
+print(m.weight.requires_grad, m(torch.ones(1, 2)).requires_grad)`),
+      'False False\n',
+    );
+  });
+});
+
+/** LayerNorm / BatchNorm1d / Embedding as torch/nn/modules/{normalization,batchnorm,sparse}.py define them. */
+describe('coverage: LayerNorm, BatchNorm1d, Embedding', () => {
+  it('LayerNorm normalises the last dims (biased variance, eps 1e-5) with NativeLayerNormBackward0', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+ln = nn.LayerNorm(3)
+print(ln)
+y = ln(torch.tensor([[1., 2., 3.], [2., 2., 5.]], requires_grad=True))
+print(y)
+(y * torch.tensor([1., 2., 3.])).sum().backward()
+print(ln.weight.grad, ln.bias.grad)`),
+      // row 1: (x - 2) / sqrt(2/3 + 1e-5); row 2: (x - 3) / sqrt(2 + 1e-5); dweight = sum_rows(g * xhat), dbias = sum_rows(g)
+      'LayerNorm((3,), eps=1e-05, elementwise_affine=True)\n' +
+        'tensor([[-1.2247,  0.0000,  1.2247],\n        [-0.7071, -0.7071,  1.4142]], grad_fn=<NativeLayerNormBackward0>)\n' +
+        'tensor([-1.9318, -1.4142,  7.9168]) tensor([2., 4., 6.])\n',
+    );
+  });
+
+  it('BatchNorm1d in training updates running stats with the unbiased variance; eval uses them', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+bn = nn.BatchNorm1d(2)
+print(bn)
+z = torch.tensor([[1., 10.], [3., 20.], [5., 60.]])
+print(bn(z))
+print(bn.running_mean, bn.running_var, bn.num_batches_tracked)
+print(list(bn.state_dict().keys()))
+bn.eval()
+print(bn(z)[0])`),
+      // channel 0: mean 3, biased var 8/3; channel 1: mean 30, biased var 1400/3
+      // running: 0.1 * mean, 0.9 + 0.1 * unbiased var (4 and 700); eval: (1 - 0.3) / sqrt(1.3 + 1e-5), (10 - 3) / sqrt(70.9 + 1e-5)
+      'BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n' +
+        'tensor([[-1.2247, -0.9258],\n        [ 0.0000, -0.4629],\n        [ 1.2247,  1.3887]], grad_fn=<NativeBatchNormBackward0>)\n' +
+        "tensor([0.3000, 3.0000]) tensor([ 1.3000, 70.9000]) tensor(1)\n['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']\n" +
+        'tensor([0.6139, 0.8313], grad_fn=<SelectBackward0>)\n',
+    );
+  });
+
+  it('BatchNorm1d refuses one value per channel in training', () => {
+    assert.strictEqual(
+      run('import torch.nn as nn\nimport torch\nnn.BatchNorm1d(3)(torch.ones(1, 3))'),
+      'ValueError: Expected more than 1 value per channel when training, got input size torch.Size([1, 3])\n',
+    );
+  });
+
+  it('Embedding is initialised like randn and accumulates row gradients (EmbeddingBackward0)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+torch.manual_seed(0)
+emb = nn.Embedding(5, 3)
+print(emb, torch.equal(emb.weight.detach(), (torch.manual_seed(0), torch.randn(5, 3))[1]))
+e = emb(torch.tensor([[0, 2], [4, 2]]))
+print(e.shape, e.grad_fn.name())
+e.sum().backward()
+print(emb.weight.grad[:, 0])
+print(nn.Embedding(4, 2, padding_idx=0))`),
+      'Embedding(5, 3) True\ntorch.Size([2, 2, 3]) EmbeddingBackward0\ntensor([1., 0., 2., 0., 1.])\nEmbedding(4, 2, padding_idx=0)\n',
+    );
+  });
+});

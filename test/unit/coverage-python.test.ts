@@ -1,0 +1,105 @@
+import * as assert from 'assert';
+import { splitCells } from '../../src/frontends/python/cells';
+import { runCells } from '../../src/frontends/python/runner';
+
+function run(src: string): string {
+  const res = runCells(splitCells(src)).cells;
+  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
+}
+
+/** Python- and nn.Module-level behaviour, expected strings from CPython's and torch/nn/modules/module.py's definitions. */
+describe('coverage: dict views and state_dict', () => {
+  it('dict views print as CPython does, OrderedDict views as odict_*', () => {
+    assert.strictEqual(
+      run(`d = {'a': 1, 'b': 2}
+print(d.keys(), d.values(), d.items())
+print(type(d.keys()).__name__, list(d.keys()), isinstance(d, dict))`),
+      "dict_keys(['a', 'b']) dict_values([1, 2]) dict_items([('a', 1), ('b', 2)])\ndict_keys ['a', 'b'] True\n",
+    );
+  });
+
+  it('state_dict is a collections.OrderedDict', () => {
+    assert.strictEqual(
+      run(`import torch.nn as nn
+sd = nn.Linear(2, 1).state_dict()
+print(sd.keys(), type(sd), isinstance(sd, dict))`),
+      "odict_keys(['weight', 'bias']) <class 'collections.OrderedDict'> True\n",
+    );
+  });
+
+  it('load_state_dict copies values and reports <All keys matched successfully>', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+m = nn.Linear(2, 1)
+print(m.load_state_dict({'weight': torch.tensor([[1., 2.]]), 'bias': torch.tensor([0.5])}))
+print(m(torch.tensor([[1., 1.]])))`),
+      '<All keys matched successfully>\ntensor([[3.5000]], grad_fn=<AddmmBackward0>)\n',
+    );
+  });
+
+  it('load_state_dict in strict mode lists missing keys, then size mismatches', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+nn.Linear(2, 2).load_state_dict({'weight': torch.zeros(3, 2)})`),
+      'RuntimeError: Error(s) in loading state_dict for Linear:\n\tMissing key(s) in state_dict: "bias". \n\tsize mismatch for weight: copying a param with shape torch.Size([3, 2]) from checkpoint, the shape in current model is torch.Size([2, 2]).\n',
+    );
+  });
+});
+
+describe('coverage: remainder, fmod and cross entropy with probabilities', () => {
+  it('fmod keeps the dividend sign, remainder the divisor sign; tensor divisors take the *Backward1 nodes', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([-3., 3.], requires_grad=True)
+print(torch.fmod(x, 2), torch.remainder(x, 2), x % -2)
+print(x.fmod(torch.tensor(2.)).grad_fn.name(), (x % torch.tensor(2.)).grad_fn.name())`),
+      'tensor([-1.,  1.], grad_fn=<FmodBackward0>) tensor([1., 1.], grad_fn=<RemainderBackward0>) tensor([-1., -1.], grad_fn=<RemainderBackward0>)\nFmodBackward1 RemainderBackward1\n',
+    );
+  });
+
+  it('cross_entropy with class probabilities: -(log_softmax * p).sum() / N for the mean', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn.functional as F
+x = torch.tensor([[1., 2., 3.]], requires_grad=True)
+p = torch.tensor([[0., 1., 0.]])
+print(F.cross_entropy(x, p), F.cross_entropy(x, p, reduction='sum'), F.cross_entropy(x, p, reduction='none'))`),
+      // log_softmax([1, 2, 3])[1] = 2 - log(e + e^2 + e^3) = -1.4076
+      'tensor(1.4076, grad_fn=<DivBackward0>) tensor(1.4076, grad_fn=<NegBackward0>) tensor([1.4076], grad_fn=<NegBackward0>)\n',
+    );
+  });
+
+  it('loss options that are not modelled raise NotImplementedError instead of being ignored', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+nn.CrossEntropyLoss(label_smoothing=0.1)(torch.ones(1, 3), torch.tensor([1]))`),
+      'NotImplementedError: nn.CrossEntropyLoss(label_smoothing=...) is not supported by Autograd Lens yet\n',
+    );
+  });
+});
+
+describe('coverage: class descriptors', () => {
+  it('property, staticmethod and classmethod', () => {
+    assert.strictEqual(
+      run(`class C:
+    n = 2
+    def __init__(self, v):
+        self.v = v
+    @property
+    def double(self):
+        return self.v * 2
+    @staticmethod
+    def add(a, b):
+        return a + b
+    @classmethod
+    def make(cls, v):
+        return cls(v * cls.n)
+c = C.make(5)
+print(c.v, c.double, C.add(1, 2), c.add(3, 4))`),
+      '10 20 3 7\n',
+    );
+  });
+});
