@@ -31,7 +31,7 @@ const { launchVSCode, webviewFrame, checkPrerequisites, ROOT } = require('./run-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Launches VS Code, waits for the workbench, runs fn({ page, session }), always tears down. */
-async function withVSCode(fn, { logDir = path.join(ROOT, 'test-results', 'e2e'), timeoutMs = 180_000 } = {}) {
+async function withVSCode(fn, { logDir = path.join(ROOT, 'test-results', 'e2e'), timeoutMs = 180_000, vsix } = {}) {
   checkPrerequisites({ needTests: false });
   let session;
   const timer = setTimeout(() => {
@@ -39,7 +39,7 @@ async function withVSCode(fn, { logDir = path.join(ROOT, 'test-results', 'e2e'),
     Promise.resolve(session && session.close()).finally(() => process.exit(1));
   }, timeoutMs);
   try {
-    session = await launchVSCode({ logDir, onStart: (s) => (session = s), onLog: () => {} });
+    session = await launchVSCode({ logDir, vsix, onStart: (s) => (session = s), onLog: () => {} });
     const { page } = session;
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
     await page.locator('.monaco-workbench .explorer-folders-view').waitFor({ timeout: 60_000 });

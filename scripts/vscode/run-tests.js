@@ -29,7 +29,7 @@
 // Also a library for end-to-end scripts (see e2e-screenshot.js): launchVSCode(), webviewFrame().
 'use strict';
 
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const http = require('http');
 const net = require('net');
@@ -176,6 +176,8 @@ async function killGroup(pgid) {
  * @param {(type: string, message: string) => void} [opts.onLog]  test/extension-host log lines
  * @param {string} [opts.logDir]  where code-server.log and browser-console.log go
  * @param {(session: object) => void} [opts.onStart]  receives the session before anything starts
+ * @param {string} [opts.vsix]  install this packaged extension (as a user would) instead of
+ *   loading the checkout as the extension under development
  * @returns the session: { page, context, url, port, workspace, exitCode: Promise<{code, logs}>, close() }.
  * `exitCode` resolves when the workbench reports the test run's exit code (codeAutomationExit).
  * Call close() in a finally block; it is idempotent.
@@ -235,6 +237,17 @@ async function launchVSCode(opts = {}) {
       XDG_CACHE_HOME: dirs['xdg-cache'],
     });
     const serverLog = fs.createWriteStream(path.join(logDir, 'code-server.log'));
+    if (opts.vsix) {
+      // `code-server --install-extension`, as a user installs a .vsix
+      const r = spawnSync(
+        process.execPath,
+        [CODE_SERVER_ENTRY, '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions, '--install-extension', opts.vsix],
+        { env, encoding: 'utf8', timeout: 120_000 },
+      );
+      serverLog.write(`${r.stdout || ''}${r.stderr || ''}`);
+      if (r.status !== 0) throw new Error(`installing ${opts.vsix} failed (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().slice(-500)}`);
+      session.installed = (r.stdout || '').trim();
+    }
     // detached: its own session and process group (setsid), so killGroup() reaches the
     // extension host and every other child.
     const server = spawn(
@@ -316,7 +329,7 @@ async function launchVSCode(opts = {}) {
     // code-server rejects --extensionDevelopmentPath on its command line; the workbench URL's
     // `payload` carries it (and the tests) as URIs of the remote (= this machine's) files.
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${encodeURI(p)}`;
-    const payload = [['extensionDevelopmentPath', remote(ROOT)]];
+    const payload = opts.vsix ? [] : [['extensionDevelopmentPath', remote(ROOT)]];
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', remote(opts.extensionTestsPath)]);
     const query = new URLSearchParams({ folder: dirs.workspace, payload: JSON.stringify(payload) });
     session.url = `http://127.0.0.1:${port}/?${query}`;
