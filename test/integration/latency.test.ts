@@ -30,6 +30,8 @@ describe('latency: trace command → drawn graph', () => {
         );
       };
       await open('autograd_tutorial.py');
+      // as a user would: the file has been open a moment (the window has finished starting up)
+      await new Promise((r) => setTimeout(r, 2000));
       await measure("the window's first panel");
       await measure('panel open');
       await measure('panel open, again');
