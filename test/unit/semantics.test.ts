@@ -1,12 +1,7 @@
 import * as assert from 'assert';
+import { run } from './snippet';
 import { splitCells } from '../../src/frontends/python/cells';
 import { runCells } from '../../src/frontends/python/runner';
-
-/** Runs a snippet and returns what its cells printed (stdout, then "Error: …" if one was raised). */
-function run(src: string): string {
-  const res = runCells(splitCells(src)).cells;
-  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
-}
 
 /**
  * Behaviour beyond the public oracle cases, each expected output worked out from PyTorch's and

@@ -46,6 +46,26 @@ export function uniformFill(gen: Generator, out: FloatArray, a: number, b: numbe
   }
 }
 
+/**
+ * tensor.bernoulli_(p) with a scalar p, as ATen's CPU kernel does it without MKL (Debian's
+ * build links none): serially in memory order, each element one
+ * at::bernoulli_distribution<double>(p) draw — a uniform_real_distribution<double> sample (the
+ * low 53 bits of random64()) compared with p: 1 if below, else 0.
+ */
+export function bernoulliFill(gen: Generator, out: Float32Array | Float64Array, p: number): void {
+  for (let i = 0; i < out.length; i++) out[i] = gen.randomDouble() < p ? 1 : 0;
+}
+
+/**
+ * tensor.bernoulli_(p) with a tensor of probabilities (already expanded to the output's shape):
+ * per element at::bernoulli_distribution of p's type — for float64 probabilities a uniform double
+ * (53 bits of random64()), for float32 a uniform float (24 bits of one random()).
+ */
+export function bernoulliFillFrom(gen: Generator, out: Float32Array | Float64Array, probs: Float32Array | Float64Array): void {
+  if (probs instanceof Float64Array) for (let i = 0; i < out.length; i++) out[i] = gen.randomDouble() < probs[i] ? 1 : 0;
+  else for (let i = 0; i < out.length; i++) out[i] = gen.randomFloat() < probs[i] ? 1 : 0;
+}
+
 /** torch.rand(n, dtype): uniform_(0, 1) on a fresh tensor. */
 export function rand(gen: Generator, n: number, dtype: FloatDType = 'float32'): FloatArray {
   const out = allocateFloat(dtype, n);

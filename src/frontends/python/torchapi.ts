@@ -15,6 +15,7 @@ import {
   warn,
 } from '../../core';
 import { applySetPrintOptions, defaultPrintOptions, formatTensor, PrintOptions } from '../../core/format/tensorRepr';
+import { formatGeneral } from '../../core/format/numfmt';
 import { isNpOperand, ndarrayAttr, npBinop, npCompare, npRepr, npStr } from './numpyapi';
 import { Generator } from '../../core/random/generator';
 import * as rng from '../../core/random/distributions';
@@ -958,6 +959,8 @@ export class TorchRuntime implements HostOps {
     });
     M.set('uniform_', (t, a) => this.randomFill(t, (out) => rng.uniformFill(this.gen, out, a.num(0, 'from', 0), a.num(1, 'to', 1))));
     M.set('normal_', (t, a) => this.randomFill(t, (out) => rng.normalFill(this.gen, out, a.num(0, 'mean', 0), a.num(1, 'std', 1))));
+    M.set('bernoulli_', (t, a) => this.bernoulliFill(t, a.has(0, 'p') ? a.get(0, 'p') : 0.5));
+    M.set('bernoulli', (t, a) => this.bernoulliFill(Tensor.zeros(t.shape, t.dtype), a.has(0, 'p') ? a.get(0, 'p') : t));
     M.set('equal', (t, a) => {
       const o = a.tensor(0, 'other');
       return t.shape.join() === o.shape.join() && t.values().every((x, i) => x === o.values()[i]);
@@ -979,6 +982,23 @@ export class TorchRuntime implements HostOps {
       return ops.fromValues(rows, [rows.length / Math.max(t.ndim, 1), t.ndim], 'int64');
     });
     M.set('__len__', (t) => BigInt(t.shape[0]));
+  }
+
+  /**
+   * t.bernoulli_(p): p a Python number (ATen's scalar kernel: a uniform double per element) or a
+   * tensor of probabilities broadcast to t (a uniform of the probabilities' float type).
+   */
+  bernoulliFill(t: Tensor, p: PyValue, gen: Generator = this.gen): Tensor {
+    if (!isFloating(t.dtype)) throw new PyError('NotImplementedError', `bernoulli_ on a ${t.dtype} tensor is not supported by Autograd Lens yet`);
+    if (p instanceof Tensor) {
+      if (!isFloating(p.dtype)) throw new PyError('NotImplementedError', `bernoulli_ with ${p.dtype} probabilities is not supported by Autograd Lens yet`);
+      const probs = p.dtype === 'float64' ? Float64Array.from(noGrad(() => ops.expand(p, t.shape)).values()) : Float32Array.from(noGrad(() => ops.expand(p, t.shape)).values());
+      return this.randomFill(t, (out) => rng.bernoulliFillFrom(gen, out, probs));
+    }
+    const prob = typeof p === 'number' ? p : typeof p === 'bigint' ? Number(p) : NaN;
+    // TORCH_CHECK streams the double as C++ does (%g)
+    if (!(prob >= 0 && prob <= 1)) throw new PyError('RuntimeError', `bernoulli_ expects p to be in [0, 1], but got p=${formatGeneral(prob, 6)}`);
+    return this.randomFill(t, (out) => rng.bernoulliFill(gen, out, prob));
   }
 
   randomFill(t: Tensor, fill: (out: Float32Array | Float64Array) => void): Tensor {

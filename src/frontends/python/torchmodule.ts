@@ -1,4 +1,4 @@
-import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, Tensor, warn } from '../../core';
+import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, scalarTypeName, Tensor, warn } from '../../core';
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
@@ -87,6 +87,12 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     full_like: (a) => {
       const t = T(a);
       return withGrad(ops.full(t.shape, a.num(1, 'fill_value'), dtypeOf(a) ?? t.dtype), a);
+    },
+    bernoulli: (a) => {
+      // bernoulli(input) draws with input's probabilities; bernoulli(input, p) with a scalar p
+      const t = T(a);
+      const p = a.has(1, 'p') ? a.get(1, 'p') : t;
+      return rt.bernoulliFill(Tensor.zeros(t.shape, t.dtype), p, genOf(a));
     },
     rand_like: (a) => randFloat(a, T(a).shape, (n, d) => rng.rand(genOf(a), n, d)),
     randn_like: (a) => randFloat(a, T(a).shape, (n, d) => rng.randn(genOf(a), n, d)),
@@ -356,8 +362,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const x = T(a);
       const p = a.num(1, 'p', 0.5);
       if (p < 0 || p > 1) throw new PyError('ValueError', `dropout probability has to be between 0 and 1, but got ${pyFloatRepr(p)}`);
-      if (!a.bool(2, 'training', true) || p === 0) return x;
-      throw new PyError('NotImplementedError', 'F.dropout in training mode is not supported by Autograd Lens yet (pass training=False, or use p=0)');
+      return dropout(rt.gen, x, p, a.bool(2, 'training', true), a.bool(3, 'inplace', false));
     },
     one_hot: (a) => {
       const t = T(a, 0, 'tensor');
@@ -435,6 +440,27 @@ genMethod('manual_seed', (g, self, a) => {
 });
 genMethod('initial_seed', (g) => g.initialSeed());
 genMethod('seed', (g) => g.initialSeed());
+
+/**
+ * at::dropout on a CPU tensor (1.13's _dropout_impl; the fused kernel is for GPUs only): the
+ * input itself when p is 0, not training or empty; times a 0-d zero when p is 1; otherwise a
+ * mask drawn with bernoulli_(1 - p) into a tensor like the input, divided by 1 - p, and
+ * multiplied in (MulBackward0; in place with inplace=True).
+ */
+function dropout(gen: Generator, x: Tensor, p: number, train: boolean, inplace: boolean): Tensor {
+  if (p === 0 || !train || x.numel === 0) return x;
+  let noise: Tensor;
+  if (p === 1) noise = Tensor.zeros([], x.dtype);
+  else {
+    if (!isFloating(x.dtype)) {
+      throw new PyError('RuntimeError', `result type Float can't be cast to the desired output type ${scalarTypeName(x.dtype)}`);
+    }
+    const mask = x.dtype === 'float64' ? new Float64Array(x.numel) : new Float32Array(x.numel);
+    rng.bernoulliFill(gen, mask, 1 - p);
+    noise = ops.div(Tensor.fromData(mask, x.shape, x.dtype), 1 - p);
+  }
+  return inplace ? ops.applyInPlace(x, (old) => ops.mul(old, noise)) : ops.mul(x, noise);
+}
 
 function generatorObject(g: Generator): PyInstance {
   const o = new PyInstance(generatorClass);
@@ -984,7 +1010,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     return self;
   });
 
-  // Dropout: identity in eval mode or with p=0; random masks in training mode are not reproduced yet
+  // Dropout: identity in eval mode; in training mode ATen's bernoulli mask from the default generator
   builtinModule(
     'Dropout',
     (s, a) => {
@@ -992,9 +1018,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
       s.dict.set('inplace', a.bool(1, 'inplace', false));
     },
     (s, a) => {
-      const x = a.tensor(0, 'input');
-      if (!moduleState(s).training || s.dict.get('p') === 0) return x;
-      throw new PyError('NotImplementedError', 'Dropout in training mode is not supported by Autograd Lens yet (call model.eval(), or use p=0)');
+      return dropout(rt.gen, a.tensor(0, 'input'), s.dict.get('p') as number, moduleState(s).training, s.dict.get('inplace') === true);
     },
     (s) => `p=${pyFloatRepr(s.dict.get('p') as number)}, inplace=${s.dict.get('inplace') ? 'True' : 'False'}`,
   );
