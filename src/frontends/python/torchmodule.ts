@@ -5,6 +5,7 @@ import { pyFloatRepr } from '../../core/format/numfmt';
 import { Args, seqInts } from './args';
 import { Interpreter } from './interp';
 import { installNumpy } from './numpyapi';
+import { installData } from './dataapi';
 import { checkDevice, DTYPES, makeDevice, sizeOf, TorchRuntime } from './torchapi';
 import {
   PyBuiltin,
@@ -407,6 +408,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   ip.modules.set('torch.nn.functional', F);
   ip.modules.set('torch.optim', optim);
   ip.modules.set('torch.autograd', autograd);
+  installData(ip, rt, torch, (g) => (g instanceof PyInstance && g.native instanceof Generator ? g.native : null));
   ip.modules.set('numpy', installNumpy(ip, (v, d) => rt.tensorFromData(v, d)));
   ip.modules.set('math', installMath());
   const collections = new PyModule('collections');
