@@ -261,3 +261,22 @@ print(p.grad)`),
     );
   });
 });
+
+describe('coverage: copy_', () => {
+  it('copy_ into a tensor in the graph rebases it onto CopyBackwards (VariableTypeManual.cpp)', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+s = torch.tensor([5., 6.], requires_grad=True)
+y.copy_(s)
+print(y, y.grad_fn.next_functions[0][0].name())
+y.sum().backward()
+print(x.grad, s.grad)
+w = torch.zeros(3)
+w.copy_(torch.tensor([1, 2, 3]))
+print(w, w.copy_(torch.tensor(7.)))`),
+      'tensor([5., 6.], grad_fn=<CopyBackwards>) MulBackward0\ntensor([0., 0.]) tensor([1., 1.])\ntensor([7., 7., 7.]) tensor([7., 7., 7.])\n',
+    );
+  });
+});

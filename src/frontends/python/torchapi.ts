@@ -954,7 +954,7 @@ export class TorchRuntime implements HostOps {
     M.set('fill_', (t, a) => ops.fillInPlace(t, a.num(0, 'value'), 'FillBackward0'));
     M.set('copy_', (t, a) => {
       const src = a.tensor(0, 'src');
-      return ops.applyInPlace(t, () => ops.add(ops.mul(src, 1n), 0n));
+      return ops.applyInPlace(t, (old) => ops.copyFrom(old, src));
     });
     M.set('uniform_', (t, a) => this.randomFill(t, (out) => rng.uniformFill(this.gen, out, a.num(0, 'from', 0), a.num(1, 'to', 1))));
     M.set('normal_', (t, a) => this.randomFill(t, (out) => rng.normalFill(this.gen, out, a.num(0, 'mean', 0), a.num(1, 'std', 1))));
