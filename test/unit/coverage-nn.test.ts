@@ -123,3 +123,27 @@ print(nn.Embedding(4, 2, padding_idx=0))`),
     );
   });
 });
+
+describe('coverage: error texts of common nn/optim mistakes', () => {
+  it('BCELoss with an integer target fails in the kernel TensorIterator dtype check', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn as nn\nnn.BCELoss()(torch.tensor([0.5, 0.5]), torch.tensor([1, 0]))'),
+      'RuntimeError: Found dtype Long but expected Float\n',
+    );
+  });
+
+  it('SGD without lr, and without params', () => {
+    assert.strictEqual(
+      run('import torch\ntorch.optim.SGD([torch.ones(2, requires_grad=True)])'),
+      "ValueError: parameter group didn't specify a value of required optimization parameter lr\n",
+    );
+    assert.strictEqual(run('import torch\ntorch.optim.SGD(lr=0.1)'), "TypeError: SGD.__init__() missing 1 required positional argument: 'params'\n");
+  });
+
+  it('assigning a plain tensor over a parameter is a TypeError (Module.__setattr__)', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn as nn\nnn.Linear(2, 2).weight = torch.ones(2, 2)'),
+      "TypeError: cannot assign 'torch.FloatTensor' as parameter 'weight' (torch.nn.Parameter or None expected)\n",
+    );
+  });
+});

@@ -713,6 +713,10 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   rt.setattr = (obj, name, v) => {
     if (obj instanceof PyInstance && obj.cls.isSubclassOf(Module)) {
       const st = moduleState(obj);
+      if (v instanceof Tensor && !v.isParameter && st.params.has(name)) {
+        const legacy = { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[v.dtype];
+        throw new PyError('TypeError', `cannot assign '${legacy}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+      }
       if (v instanceof Tensor && v.isParameter) {
         st.params.set(name, v);
         st.modules.delete(name);
@@ -1168,7 +1172,7 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     const cls = new PyClass(kind, [Optimizer], OPTIM_MODULE[kind]);
     cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
       const self = args[0] as PyInstance;
-      const a = new Args(kind, args.slice(1), kw);
+      const a = new Args('__init__', args.slice(1), kw, true, kind);
       const paramsArg = [...ip.iterate(a.get(0, 'params'))];
       if (paramsArg.length === 0) throw new PyError('ValueError', 'optimizer got an empty parameter list');
       checkHyper(kind, a);
@@ -1177,7 +1181,7 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
         const g = new PyDict();
         g.set('params', new PyList([...ip.iterate(gi.get('params')!)]));
         defaults.forEach(([k, v], i) => {
-          const given = gi.get(k) ?? (i === 0 ? a.get(1, k, v === undefined ? undefined : v) : a.kw.get(k));
+          const given = gi.get(k) ?? (i === 0 ? (a.has(1, k) ? a.get(1, k) : undefined) : a.kw.get(k));
           if (given === undefined) {
             if (k === 'lr' && v === null) {
               throw new PyError('ValueError', "parameter group didn't specify a value of required optimization parameter lr");
