@@ -13,7 +13,7 @@ index_reduce  inner int_repr inverse is_complex is_nonzero is_pinned is_set_to i
   isreal istft kron kthvalue lcm ldexp le_  less lgamma log_normal_ logaddexp logcumsumexp logdet logical_xor 
 lt_ lu  masked_scatter  matrix_exp matrix_power  mode   msort multinomial multiply_ mvlgamma
   nanmedian nanquantile  narrow_copy ne_      nextafter norm_ orgqr
-ormqr outer pin_memory pinverse polygamma positive pow_ qr quantile rad2deg random_  renorm  resize_ resize_as_
+ormqr outer pin_memory pinverse polygamma positive pow_ qr quantile rad2deg  renorm  resize_ resize_as_
  rot90     scatter_reduce select_scatter  short sigmoid_ sign_ signbit sinc slice_scatter
 slogdet smm  split_with_sizes sqrt_ square_ squeeze_ sspaddmm  stft storage stride sub_ sum_to_size svd  
 t_ take take_along_dim tensor_split  to_dense to_sparse   transpose_ triangular_solve     true_divide_
@@ -28,7 +28,7 @@ hann_window heaviside histc histogram hsplit   i0 index_add  inner inverse is_co
  isin   kron kthvalue lcm ldexp  less lgamma load log_softmax logaddexp logcumsumexp logdet logical_not logical_xor
   lu masked_fill  matrix_exp matrix_power   mode   msort multinomial  
 nanmedian nanquantile  neg_ nonzero normal_ not_equal ones_like_ outer pinverse poisson polar polygamma quantile rad2deg rand_like
-randint_like  real renorm  reshape_  rot90 rsqrt save   searchsorted set_rng_state  sign signbit
+ real renorm  reshape_  rot90 rsqrt save   searchsorted set_rng_state  sign signbit
 sinc slogdet  special split_with_sizes square_  stft svd  take take_along_dim tensor_split tensordot    trapz
  tril_indices  triu_indices unique unique_consecutive unravel_index vander  vdot view_as_complex vsplit   zeros_like_
 backends jit utils distributions fx onnx quantization sparse testing hub compile

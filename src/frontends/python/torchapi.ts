@@ -956,6 +956,16 @@ export class TorchRuntime implements HostOps {
       const src = a.tensor(0, 'src');
       return ops.applyInPlace(t, (old) => ops.copyFrom(old, src));
     });
+    M.set('random_', (t, a) => {
+      if (!a.has(0, 'from')) throw new PyError('NotImplementedError', 'Tensor.random_() without bounds is not supported by Autograd Lens yet');
+      const lo = a.has(1, 'to') ? a.int(0, 'from') : 0;
+      const hi = a.has(1, 'to') ? a.int(1, 'to') : a.int(0, 'from');
+      if (lo >= hi) throw new PyError('RuntimeError', `random_ expects 'from' to be less than 'to', but got from=${lo} >= to=${hi}`);
+      ops.checkInPlaceAllowed(t);
+      const vals = rng.randint(this.gen, lo, hi, t.numel);
+      noGrad(() => ops.writeValues(t, Tensor.fromData(vals, t.shape.slice(), 'int64')));
+      return t;
+    });
     M.set('uniform_', (t, a) => this.randomFill(t, (out) => rng.uniformFill(this.gen, out, a.num(0, 'from', 0), a.num(1, 'to', 1))));
     M.set('normal_', (t, a) => this.randomFill(t, (out) => rng.normalFill(this.gen, out, a.num(0, 'mean', 0), a.num(1, 'std', 1))));
     M.set('equal', (t, a) => {

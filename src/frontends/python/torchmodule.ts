@@ -128,12 +128,43 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     },
     randperm: (a) => Tensor.fromData(rng.randperm(genOf(a), a.int(0, 'n')), [a.int(0, 'n')], 'int64'),
     normal: (a) => {
+      const meanV = a.get(0, 'mean');
+      const stdV = a.get(1, 'std', 1.0);
+      if (meanV instanceof Tensor || stdV instanceof Tensor) {
+        // ATen's normal_out_impl: (Tensor mean, float std) fills normal_(0, std) then adds mean;
+        // with a tensor std it fills normal_(0, 1), multiplies by std, then adds mean
+        const mt = meanV instanceof Tensor ? meanV : null;
+        const st = stdV instanceof Tensor ? stdV : null;
+        if (st && st.values().some((v) => v < 0)) throw new PyError('RuntimeError', 'normal expects all elements of std >= 0.0');
+        if (!st && Number(stdV) < 0) throw new PyError('RuntimeError', `normal expects std >= 0.0, but found std ${pyFloatRepr(Number(stdV))}`);
+        const shape = mt && st ? broadcastShapes(mt.shape, st.shape) : (mt ?? st)!.shape.slice();
+        const dt = (mt ?? st)!.dtype;
+        if (!isFloating(dt)) throw new PyError('RuntimeError', `"normal_kernel_cpu" not implemented for '${dt === 'int64' ? 'Long' : dt}'`);
+        const n = shape.reduce((x, y) => x * y, 1);
+        const buf = dt === 'float64' ? new Float64Array(n) : new Float32Array(n);
+        rng.normalFill(genOf(a), buf, 0, st ? 1 : Number(stdV));
+        let out = Tensor.fromData(buf, shape, dt);
+        noGrad(() => {
+          if (st) out = ops.mul(out, st);
+          out = ops.add(out, mt ?? Number(meanV));
+        });
+        return out;
+      }
       const mean = a.num(0, 'mean');
       const std = a.num(1, 'std');
       const shape = seqInts(a.get(2, 'size'), 'normal');
-      const out = new Float32Array(shape.reduce((x, y) => x * y, 1));
+      const d = dtypeOf(a) ?? ops.getDefaultDtype();
+      const n = shape.reduce((x, y) => x * y, 1);
+      const out = d === 'float64' ? new Float64Array(n) : new Float32Array(n);
       rng.normalFill(genOf(a), out, mean, std);
-      return Tensor.fromData(out, shape, 'float32');
+      return withGrad(Tensor.fromData(out, shape, d), a);
+    },
+    randint_like: (a) => {
+      const t = T(a);
+      const low = a.args.length >= 3 ? a.int(1, 'low') : 0;
+      const high = a.args.length >= 3 ? a.int(2, 'high') : a.int(1, 'high');
+      const vals = rng.randint(genOf(a), low, high, t.numel);
+      return ops.cast(Tensor.fromData(vals, t.shape.slice(), 'int64'), dtypeOf(a) ?? t.dtype);
     },
     manual_seed: (a) => {
       rt.gen.manualSeed(BigInt(a.int(0, 'seed')));
