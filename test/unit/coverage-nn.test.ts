@@ -147,3 +147,20 @@ describe('coverage: error texts of common nn/optim mistakes', () => {
     );
   });
 });
+
+describe('coverage: nn.utils gradient clipping', () => {
+  it('clip_grad_norm_ returns the total norm and scales by max_norm / (norm + 1e-6); clip_grad_value_ clamps', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+w = torch.tensor([3., 4.], requires_grad=True)
+(w * w).sum().backward()
+n = nn.utils.clip_grad_norm_([w], max_norm=1.0)
+print(n, w.grad)
+b = torch.tensor([1., -5.], requires_grad=True)
+(b * 3).sum().backward()
+print(torch.nn.utils.clip_grad_value_([b], 2), b.grad)`),
+      'tensor(10.) tensor([0.6000, 0.8000])\nNone tensor([2., 2.])\n',
+    );
+  });
+});

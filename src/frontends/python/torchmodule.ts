@@ -1102,6 +1102,41 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     const std = kaiming(t, a);
     rt.randomFill(t, (out) => rng.normalFill(rt.gen, out, 0, std));
   });
+  // torch.nn.utils: gradient clipping as torch/nn/utils/clip_grad.py (1.13) computes it
+  const nnUtils = new PyModule('torch.nn.utils');
+  const paramsWithGrad = (v: PyValue): Tensor[] => (v instanceof Tensor ? [v] : ([...ip.iterate(v)] as Tensor[])).filter((p) => p.grad);
+  nnUtils.attrs.set('clip_grad_norm_', new PyBuiltin('clip_grad_norm_', (args, kw) => {
+    const a = new Args('clip_grad_norm_', args, kw, true);
+    const ps = paramsWithGrad(a.get(0, 'parameters'));
+    const maxNorm = a.num(1, 'max_norm');
+    const nt = a.get(2, 'norm_type', 2.0);
+    const normType = nt === 'inf' ? Infinity : Number(nt);
+    if (ps.length === 0) return Tensor.scalar(0, 'float32');
+    return noGrad(() => {
+      const total =
+        normType === Infinity
+          ? ps.length === 1
+            ? ops.maxAll(ops.abs(ps[0].grad!), true)
+            : ops.maxAll(ops.stack(ps.map((p) => ops.maxAll(ops.abs(p.grad!), true)), 0), true)
+          : ops.norm(ops.stack(ps.map((p) => ops.norm(p.grad!, normType, null, false)), 0), normType, null, false);
+      if (a.bool(3, 'error_if_nonfinite', false) && !Number.isFinite(total.item())) {
+        throw new PyError('RuntimeError', `The total norm of order ${pyFloatRepr(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
+      }
+      const coef = ops.clamp(ops.rdiv(ops.add(total, 1e-6), maxNorm), null, 1.0);
+      for (const p of ps) ops.applyInPlace(p.grad!, (old) => ops.mul(old, coef));
+      return total;
+    });
+  }));
+  nnUtils.attrs.set('clip_grad_value_', new PyBuiltin('clip_grad_value_', (args, kw) => {
+    const a = new Args('clip_grad_value_', args, kw, true);
+    const v = a.num(1, 'clip_value');
+    noGrad(() => {
+      for (const p of paramsWithGrad(a.get(0, 'parameters'))) ops.applyInPlace(p.grad!, (old) => ops.clamp(old, -v, v));
+    });
+    return null;
+  }));
+  nn.attrs.set('utils', nnUtils);
+  ip.modules.set('torch.nn.utils', nnUtils);
   nn.attrs.set('init', init);
   nn.attrs.set('functional', F);
   ip.modules.set('torch.nn.init', init);
