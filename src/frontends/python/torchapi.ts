@@ -745,6 +745,30 @@ export class TorchRuntime implements HostOps {
       });
       return ops.indexSelect(src, d, Tensor.fromData(Float64Array.from(idx), [idx.length], 'int64'));
     });
+    // in-place shape ops on a tensor outside the graph: the tensor takes the view's geometry
+    const inplaceView = (name: string, f: (t: Tensor, a: Args) => Tensor) =>
+      M.set(name, (t, a) => {
+        if (t.requiresGrad && isGradEnabled()) throw new PyError('NotImplementedError', `Tensor.${name} on a tensor that requires grad is not supported by Autograd Lens yet`);
+        const v = noGrad(() => f(t, a));
+        t.shape = v.shape.slice();
+        t.strides = v.strides.slice();
+        t.offset = v.offset;
+        return t;
+      });
+    inplaceView('unsqueeze_', (t, a) => ops.unsqueeze(t, a.int(0, 'dim')));
+    inplaceView('squeeze_', (t, a) => (a.has(0, 'dim') ? ops.squeeze(t, a.int(0, 'dim')) : ops.squeeze(t)));
+    inplaceView('t_', (t) => ops.t2(t));
+    inplaceView('transpose_', (t, a) => ops.transpose(t, a.int(0, 'dim0'), a.int(1, 'dim1')));
+    M.set('unique', (t, a) => {
+      if (a.get(3, 'dim', null) !== null) throw new PyError('NotImplementedError', 'unique(dim=...) is not supported by Autograd Lens yet');
+      const v = Array.from(t.values());
+      const uniq = [...new Set(v)].sort((x, y) => x - y);
+      const values = ops.fromValues(uniq, [uniq.length], t.dtype);
+      const outs: PyValue[] = [values];
+      if (a.bool(1, 'return_inverse', false)) outs.push(ops.fromValues(v.map((x) => uniq.indexOf(x)), t.shape.slice(), 'int64'));
+      if (a.bool(2, 'return_counts', false)) outs.push(ops.fromValues(uniq.map((u) => v.filter((x) => x === u).length), [uniq.length], 'int64'));
+      return outs.length === 1 ? values : new PyTuple(outs);
+    });
     M.set('clip_', (t, a) => ops.applyInPlace(t, (old) => ops.clamp(old, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'))));
     M.set('ravel', (t) => ops.view(ops.contiguous(t), [-1]));
     M.set('movedim', (t, a) => movedim(t, a));

@@ -262,7 +262,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'gather', 'scatter', 'scatter_add', 'index_select', 'masked_select', 'tril', 'triu', 'cumprod', 'isnan', 'isinf', 'isfinite', 'isposinf',
     'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis', 'exp2', 'frac', 'sgn', 'logit', 'atan2', 'arctan2', 'hypot', 'xlogy', 'lerp',
     'float_power', 'nansum', 'nanmean', 'count_nonzero', 'isclose', 'argwhere', 'diff', 'roll', 'diagonal', 'dist', 'std_mean', 'var_mean',
-    'aminmax', 'repeat_interleave',
+    'aminmax', 'repeat_interleave', 'unique',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
