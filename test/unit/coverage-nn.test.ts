@@ -164,3 +164,33 @@ print(torch.nn.utils.clip_grad_value_([b], 2), b.grad)`),
     );
   });
 });
+
+describe('coverage: containers', () => {
+  it('Sequential slicing keeps the names, append and add_module register modules', () => {
+    assert.strictEqual(
+      run(`import torch.nn as nn
+from collections import OrderedDict
+m = nn.Sequential(OrderedDict([('fc1', nn.Linear(2, 3)), ('act', nn.ReLU()), ('fc2', nn.Linear(3, 1))]))
+print(m[:2])
+m.add_module('out', nn.Sigmoid())
+print(len(m), [type(l).__name__ for l in m], m[-1])
+s = nn.Sequential()
+s.append(nn.Tanh())
+print(s)`),
+      'Sequential(\n  (fc1): Linear(in_features=2, out_features=3, bias=True)\n  (act): ReLU()\n)\n' +
+        "4 ['Linear', 'ReLU', 'Linear', 'Sigmoid'] Sigmoid()\nSequential(\n  (0): Tanh()\n)\n",
+    );
+  });
+
+  it('ModuleDict registers by key; ModuleList slices renumber', () => {
+    assert.strictEqual(
+      run(`import torch.nn as nn
+d = nn.ModuleDict({'a': nn.Linear(1, 1), 'b': nn.ReLU()})
+print(d)
+print(d['b'], list(d.keys()), 'a' in d, len(d))
+print(nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])[1:])`),
+      'ModuleDict(\n  (a): Linear(in_features=1, out_features=1, bias=True)\n  (b): ReLU()\n)\n' +
+        "ReLU() ['a', 'b'] True 2\nModuleList(\n  (0): Tanh()\n  (1): Sigmoid()\n)\n",
+    );
+  });
+});

@@ -37,7 +37,7 @@ float16 half bfloat16 int8 int16 uint8 short complex64 complex128 cfloat cdouble
 const NN = `AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d  BatchNorm2d Bilinear CELU ConstantPad1d
 Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity CTCLoss Dropout2d   EmbeddingBag
 Fold  GRU GRUCell GaussianNLLLoss GroupNorm    HingeEmbeddingLoss  InstanceNorm1d KLDivLoss LSTM
-LSTMCell  LocalResponseNorm  MarginRankingLoss MaxPool1d MaxPool2d  ModuleDict MultiLabelMarginLoss
+LSTMCell  LocalResponseNorm  MarginRankingLoss MaxPool1d MaxPool2d  MultiLabelMarginLoss
 MultiheadAttention PReLU ParameterDict ParameterList PixelShuffle PoissonNLLLoss RNN RNNCell RReLU  ReflectionPad2d ReplicationPad2d
 SELU   SoftMarginLoss Softmax2d Softmin  Softshrink  Tanhshrink  Transformer TransformerEncoder
 TransformerEncoderLayer TripletMarginLoss Unflatten Unfold Upsample ZeroPad2d utils`;

@@ -482,7 +482,7 @@ const NN_MODULES: Record<string, string> = {
   Softmax: 'torch.nn.modules.activation', LogSoftmax: 'torch.nn.modules.activation', Flatten: 'torch.nn.modules.flatten',
   MSELoss: 'torch.nn.modules.loss', L1Loss: 'torch.nn.modules.loss', BCELoss: 'torch.nn.modules.loss',
   CrossEntropyLoss: 'torch.nn.modules.loss', NLLLoss: 'torch.nn.modules.loss', Sequential: 'torch.nn.modules.container',
-  ModuleList: 'torch.nn.modules.container', Dropout: 'torch.nn.modules.dropout', BCEWithLogitsLoss: 'torch.nn.modules.loss',
+  ModuleList: 'torch.nn.modules.container', ModuleDict: 'torch.nn.modules.container', Dropout: 'torch.nn.modules.dropout', BCEWithLogitsLoss: 'torch.nn.modules.loss',
   SiLU: 'torch.nn.modules.activation', Mish: 'torch.nn.modules.activation', LogSigmoid: 'torch.nn.modules.activation',
   Hardsigmoid: 'torch.nn.modules.activation', Hardswish: 'torch.nn.modules.activation', ReLU6: 'torch.nn.modules.activation',
   Softsign: 'torch.nn.modules.activation', GELU: 'torch.nn.modules.activation', ELU: 'torch.nn.modules.activation',
@@ -995,9 +995,36 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
       return x;
     },
   );
+  /** The entries a Python slice selects. */
+  const sliceEntries = <T>(items: T[], sl: PyTuple): T[] => {
+    const n = items.length;
+    const num = (v: PyValue, d: number) => (v === null ? d : Number(v));
+    const step = num(sl.items[2], 1);
+    if (step === 0) throw new PyError('ValueError', 'slice step cannot be zero');
+    const norm = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + n : v, lo), hi);
+    const out: T[] = [];
+    if (step > 0) {
+      for (let i = norm(num(sl.items[0], 0), 0, n), e = norm(num(sl.items[1], n), 0, n); i < e; i += step) out.push(items[i]);
+    } else {
+      for (let i = norm(num(sl.items[0], n - 1), -1, n - 1), e = sl.items[1] === null ? -1 : norm(Number(sl.items[1]), -1, n - 1); i > e; i += step) out.push(items[i]);
+    }
+    return out;
+  };
+  const isSlice = (v: PyValue): v is PyTuple => v instanceof PyTuple && v.tag === 'slice';
   native(Sequential, '__getitem__', (self, a) => {
-    const mods = [...moduleState(self).modules.values()];
-    return mods[ip.normIndex(a.get(0, 'idx'), mods.length)];
+    const idx = a.get(0, 'idx');
+    const entries = [...moduleState(self).modules];
+    if (isSlice(idx)) {
+      const seq = new PyInstance(Sequential);
+      moduleState(seq);
+      for (const [k, m] of sliceEntries(entries, idx)) ip.setattr(seq, k, m);
+      return seq;
+    }
+    return entries[ip.normIndex(idx, entries.length)][1];
+  });
+  native(Sequential, 'append', (self, a) => {
+    ip.setattr(self, String(moduleState(self).modules.size), a.get(0, 'module'));
+    return self;
   });
   native(Sequential, '__len__', (self) => BigInt(moduleState(self).modules.size));
   native(Sequential, '__iter__', (self) => new PyList([...moduleState(self).modules.values()]));
@@ -1012,6 +1039,13 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   );
   native(ModuleList, '__getitem__', (self, a) => {
     const mods = [...moduleState(self).modules.values()];
+    const idx = a.get(0, 'idx');
+    if (isSlice(idx)) {
+      const ml = new PyInstance(ModuleList);
+      moduleState(ml);
+      sliceEntries(mods, idx).forEach((m, i) => ip.setattr(ml, String(i), m));
+      return ml;
+    }
     return mods[ip.normIndex(a.get(0, 'idx'), mods.length)];
   });
   native(ModuleList, '__len__', (self) => BigInt(moduleState(self).modules.size));
@@ -1019,6 +1053,41 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   native(ModuleList, 'append', (self, a) => {
     ip.setattr(self, String(moduleState(self).modules.size), a.get(0, 'module'));
     return self;
+  });
+
+  // ModuleDict: registered submodules by key
+  const ModuleDict = builtinModule(
+    'ModuleDict',
+    (self, a) => {
+      const src = a.get(0, 'modules', null);
+      if (src instanceof PyDict) for (const [k, m] of src.entries()) ip.setattr(self, String(k), m);
+      else if (src !== null) for (const kv of ip.iterate(src)) ip.setattr(self, String((kv as PyTuple).items[0]), (kv as PyTuple).items[1]);
+    },
+    () => {
+      throw new PyError('NotImplementedError', 'Module [ModuleDict] is missing the required "forward" function');
+    },
+  );
+  native(ModuleDict, '__getitem__', (self, a) => {
+    const k = String(a.get(0, 'key'));
+    const m = moduleState(self).modules.get(k);
+    if (!m) throw new PyError('KeyError', `'${k}'`);
+    return m;
+  });
+  native(ModuleDict, '__setitem__', (self, a) => {
+    ip.setattr(self, String(a.get(0, 'key')), a.get(1, 'module'));
+    return null;
+  });
+  native(ModuleDict, '__len__', (self) => BigInt(moduleState(self).modules.size));
+  native(ModuleDict, '__iter__', (self) => new PyList([...moduleState(self).modules.keys()]));
+  native(ModuleDict, '__contains__', (self, a) => moduleState(self).modules.has(String(a.get(0, 'key'))));
+  native(ModuleDict, 'keys', (self) => new PyList([...moduleState(self).modules.keys()]));
+  native(ModuleDict, 'values', (self) => new PyList([...moduleState(self).modules.values()]));
+  native(ModuleDict, 'items', (self) => new PyList([...moduleState(self).modules].map(([k, m]) => new PyTuple([k, m]))));
+  native(Module, 'add_module', (self, a) => {
+    const m = a.get(1, 'module');
+    if (m !== null && !(m instanceof PyInstance && m.cls.isSubclassOf(Module))) throw new PyError('TypeError', `${ip.typeName(m)} is not a Module subclass`);
+    ip.setattr(self, String(a.get(0, 'name')), m);
+    return null;
   });
 
   // Dropout: identity in eval mode or with p=0; random masks in training mode are not reproduced yet
