@@ -103,3 +103,10 @@ print(c.v, c.double, C.add(1, 2), c.add(3, 4))`),
     );
   });
 });
+
+describe('coverage: argument errors of cat / stack', () => {
+  it('a tensor or generator instead of a sequence, and a non-tensor element (python_arg_parser texts)', () => {
+    assert.strictEqual(run('import torch\ntorch.cat(torch.ones(2))'), "TypeError: cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor\n");
+    assert.strictEqual(run('import torch\ntorch.stack([torch.ones(2), 3])'), 'TypeError: expected Tensor as element 1 in argument 0, but got int\n');
+  });
+});

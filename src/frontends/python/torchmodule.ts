@@ -63,6 +63,17 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     return withGrad(Tensor.fromData(fill(shape.reduce((x, y) => x * y, 1), d as 'float32' | 'float64'), shape, d), a);
   };
 
+  /** The tensors argument of cat/stack: a tuple or list of tensors, with PyTorch's TypeError otherwise. */
+  const tensorSeq = (a: Args, fname: string): Tensor[] => {
+    const v = a.get(0, 'tensors');
+    if (!(v instanceof PyList || v instanceof PyTuple)) {
+      throw new PyError('TypeError', `${fname}(): argument 'tensors' (position 1) must be tuple of Tensors, not ${ip.typeName(v)}`);
+    }
+    return v.items.map((x, i) => {
+      if (!(x instanceof Tensor)) throw new PyError('TypeError', `expected Tensor as element ${i} in argument 0, but got ${ip.typeName(x)}`);
+      return x;
+    });
+  };
   const torchFns: Record<string, Fn> = {
     tensor: (a) => withGrad(rt.tensorFromData(a.get(0, 'data'), dtypeOf(a)), a),
     as_tensor: (a) => {
@@ -196,9 +207,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     inference_mode: () => rt.gradModeManager('inference_mode', false),
     is_tensor: (a) => a.get(0, 'obj') instanceof Tensor,
     numel: (a) => BigInt(T(a).numel),
-    cat: (a) => ops.cat([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
-    concat: (a) => ops.cat([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
-    stack: (a) => ops.stack([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
+    cat: (a) => ops.cat(tensorSeq(a, 'cat'), a.int(1, 'dim', 0)),
+    concat: (a) => ops.cat(tensorSeq(a, 'concat'), a.int(1, 'dim', 0)),
+    stack: (a) => ops.stack(tensorSeq(a, 'stack'), a.int(1, 'dim', 0)),
     vstack: (a) => ops.cat(([...ip.iterate(a.get(0, 'tensors'))] as Tensor[]).map((t) => (t.ndim < 2 ? ops.reshape(t, [1, t.numel]) : t)), 0),
     hstack: (a) => {
       const ts = [...ip.iterate(a.get(0, 'tensors'))] as Tensor[];
