@@ -271,7 +271,7 @@ export class TorchRuntime implements HostOps {
   repr(v: PyValue): string | undefined {
     if (v instanceof Tensor) return this.tensorRepr(v);
     if (typeof v === 'number') return pyFloatRepr(v);
-    if (v instanceof Node) return `<${v.isAccumulateGrad ? 'AccumulateGrad' : v.name} object at ${fakeAddress(v)}>`;
+    if (v instanceof Node) return `<${v.attrs.pyFunction ? 'torch.autograd.function.' : ''}${v.isAccumulateGrad ? 'AccumulateGrad' : v.name} object at ${fakeAddress(v)}>`;
     if (v instanceof PyDType) return torchName(v.dtype);
     if (v instanceof PyTuple && v.tag === 'Size') return `torch.Size([${v.items.map((x) => String(x)).join(', ')}])`;
     if (v instanceof PyTuple && v.tag === 'device') return `device(type='${String(v.items[0])}')`;

@@ -1,4 +1,4 @@
-import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, Tensor, warn } from '../../core';
+import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, record, Tensor, warn } from '../../core';
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
@@ -10,6 +10,7 @@ import { checkDevice, DTYPES, makeDevice, sizeOf, TorchRuntime } from './torchap
 import {
   PyBuiltin,
   PyClass,
+  PyDescriptor,
   PyDict,
   PyError,
   PyInstance,
@@ -323,6 +324,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return t;
     },
   });
+  installAutogradFunction(ip, rt, autograd);
   torch.attrs.set('autograd', autograd);
   const functional = mod('torch.autograd.functional', {
     jacobian: (a) => rt.jacobian(a.get(0, 'func'), a.get(1, 'inputs'), a.bool(2, 'create_graph', false)),
@@ -460,6 +462,85 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     return d;
   }, 'type'));
   ip.modules.set('collections', collections);
+}
+
+/**
+ * torch.autograd.Function: Cls.apply(*args) runs the user's forward(ctx, *args) without
+ * recording, then records one node named ClsBackward over the tensor arguments whose VJP calls
+ * the user's backward(ctx, *grad_outputs) (unused output gradients arrive as zeros, as with
+ * 1.13's materialize_grads default).
+ */
+function installAutogradFunction(ip: Interpreter, rt: TorchRuntime, autograd: PyModule): void {
+  const Ctx = new PyClass('BackwardCFunction', [], 'torch.autograd.function');
+  const ctxNative = (name: string, fn: (self: PyInstance, a: Args) => PyValue) =>
+    Ctx.dict.set(name, new PyBuiltin(name, (args, kw) => fn(args[0] as PyInstance, new Args(name, args.slice(1), kw, true))));
+  ctxNative('save_for_backward', (self, a) => {
+    for (const t of a.args) if (t !== null && !(t instanceof Tensor)) throw new PyError('TypeError', `save_for_backward can only save variables, but argument ${a.args.indexOf(t)} is of type ${ip.typeName(t)}`);
+    self.dict.set('saved_tensors', new PyTuple(a.args));
+    return null;
+  });
+  ctxNative('mark_non_differentiable', (self, a) => {
+    (self.native as { nonDiff: Set<Tensor> }).nonDiff = new Set(a.args as Tensor[]);
+    return null;
+  });
+  ctxNative('set_materialize_grads', (self, a) => {
+    self.dict.set('_materialize_grads', a.bool(0, 'value', true));
+    return null;
+  });
+
+  const Function = new PyClass('Function', [], 'torch.autograd.function');
+  Function.dict.set('forward', new PyDescriptor('staticmethod', new PyBuiltin('forward', () => {
+    throw new PyError('NotImplementedError', 'You must implement the forward function for custom autograd.Function.');
+  })));
+  Function.dict.set('apply', new PyDescriptor('classmethod', new PyBuiltin('apply', (args, kw) => {
+    const cls = args[0] as PyClass;
+    const inputs = args.slice(1);
+    if (kw.size) throw new PyError('TypeError', 'apply() takes no keyword arguments');
+    const ctx = new PyInstance(Ctx);
+    ctx.native = { nonDiff: new Set<Tensor>() };
+    ctx.dict.set('saved_tensors', new PyTuple([]));
+    ctx.dict.set('needs_input_grad', new PyTuple(inputs.map((x) => x instanceof Tensor && x.requiresGrad)));
+    const fwd = ip.getattr(cls, 'forward');
+    const out = noGrad(() => ip.call(fwd, [ctx, ...inputs]));
+    const outs = out instanceof PyTuple ? out.items : [out];
+    const tensorIdx = inputs.map((x, i) => (x instanceof Tensor ? i : -1)).filter((i) => i >= 0);
+    const tensorIns = tensorIdx.map((i) => inputs[i] as Tensor);
+    const outTensors = outs.filter((o): o is Tensor => o instanceof Tensor);
+    // an output that is an input (returned unchanged) becomes a fresh alias, as PyTorch views it
+    const fresh = outTensors.map((o) => (tensorIns.includes(o) ? o.aliasWith(o.shape.slice(), o.strides.slice(), o.offset) : o));
+    const name = `${cls.name}Backward`;
+    const nonDiff = (ctx.native as { nonDiff: Set<Tensor> }).nonDiff;
+    const node = isGradEnabled()
+      ? record(name, tensorIns, fresh, (grads) => {
+          const gs = grads.map((g, i) => g ?? (ctx.dict.get('_materialize_grads') === false ? null : ops.zeros(fresh[i].shape.slice(), fresh[i].dtype)));
+          const r = ip.call(ip.getattr(cls, 'backward'), [ctx, ...gs]);
+          const rs = r instanceof PyTuple ? r.items : [r];
+          if (rs.length !== inputs.length) {
+            if (rs.length < inputs.length || rs.slice(inputs.length).some((x) => x !== null)) {
+              throw new PyError('RuntimeError', `function ${name} returned an incorrect number of gradients (expected ${inputs.length}, got ${rs.length})`);
+            }
+          }
+          return tensorIdx.map((i) => {
+            const g = rs[i];
+            if (g === null || g === undefined) return null;
+            if (!(g instanceof Tensor)) throw new PyError('TypeError', `expected Tensor or None as gradient ${i}, but got ${ip.typeName(g)}`);
+            return g;
+          });
+        })
+      : null;
+    if (node) {
+      node.attrs.pyFunction = true;
+      fresh.forEach((t, i) => {
+        if (nonDiff.has(outTensors[i])) {
+          t.gradFn = null;
+          t.setRequiresGrad(false);
+        }
+      });
+    }
+    const mapped = outs.map((o) => (o instanceof Tensor ? fresh[outTensors.indexOf(o)] : o));
+    return out instanceof PyTuple ? new PyTuple(mapped) : mapped[0];
+  })));
+  autograd.attrs.set('Function', Function);
 }
 
 /** torch.Generator: CPU random streams of their own (manual_seed returns the generator). */
