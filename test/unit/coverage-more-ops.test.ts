@@ -106,3 +106,29 @@ torch.einsum('i,i->', torch.ones(2, requires_grad=True), torch.ones(2))`),
     assert.strictEqual(run('import torch\nprint(torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.])), torch.dist(torch.zeros(2), torch.tensor([3., 4.]), 1))'), 'tensor(5.) tensor(7.)\n');
   });
 });
+
+describe('coverage: unique and in-place shape ops', () => {
+  it('unique is sorted, with inverse indices and counts', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([3, 1, 3, 2, 1])
+print(torch.unique(x), x.unique(return_counts=True), torch.unique(x, return_inverse=True))`),
+      'tensor([1, 2, 3]) (tensor([1, 2, 3]), tensor([2, 1, 2])) (tensor([1, 2, 3]), tensor([2, 0, 2, 1, 0]))\n',
+    );
+  });
+
+  it('unsqueeze_ / squeeze_ / t_ change the tensor itself', () => {
+    assert.strictEqual(
+      run(`import torch
+y = torch.zeros(3)
+y.unsqueeze_(0)
+print(y.shape)
+y.squeeze_()
+print(y.shape)
+m = torch.arange(6.).reshape(2, 3)
+m.t_()
+print(m.shape, m.is_contiguous())`),
+      'torch.Size([1, 3])\ntorch.Size([3])\ntorch.Size([3, 2]) False\n',
+    );
+  });
+});

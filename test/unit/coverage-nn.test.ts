@@ -123,3 +123,74 @@ print(nn.Embedding(4, 2, padding_idx=0))`),
     );
   });
 });
+
+describe('coverage: error texts of common nn/optim mistakes', () => {
+  it('BCELoss with an integer target fails in the kernel TensorIterator dtype check', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn as nn\nnn.BCELoss()(torch.tensor([0.5, 0.5]), torch.tensor([1, 0]))'),
+      'RuntimeError: Found dtype Long but expected Float\n',
+    );
+  });
+
+  it('SGD without lr, and without params', () => {
+    assert.strictEqual(
+      run('import torch\ntorch.optim.SGD([torch.ones(2, requires_grad=True)])'),
+      "ValueError: parameter group didn't specify a value of required optimization parameter lr\n",
+    );
+    assert.strictEqual(run('import torch\ntorch.optim.SGD(lr=0.1)'), "TypeError: SGD.__init__() missing 1 required positional argument: 'params'\n");
+  });
+
+  it('assigning a plain tensor over a parameter is a TypeError (Module.__setattr__)', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn as nn\nnn.Linear(2, 2).weight = torch.ones(2, 2)'),
+      "TypeError: cannot assign 'torch.FloatTensor' as parameter 'weight' (torch.nn.Parameter or None expected)\n",
+    );
+  });
+});
+
+describe('coverage: nn.utils gradient clipping', () => {
+  it('clip_grad_norm_ returns the total norm and scales by max_norm / (norm + 1e-6); clip_grad_value_ clamps', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+w = torch.tensor([3., 4.], requires_grad=True)
+(w * w).sum().backward()
+n = nn.utils.clip_grad_norm_([w], max_norm=1.0)
+print(n, w.grad)
+b = torch.tensor([1., -5.], requires_grad=True)
+(b * 3).sum().backward()
+print(torch.nn.utils.clip_grad_value_([b], 2), b.grad)`),
+      'tensor(10.) tensor([0.6000, 0.8000])\nNone tensor([2., 2.])\n',
+    );
+  });
+});
+
+describe('coverage: containers', () => {
+  it('Sequential slicing keeps the names, append and add_module register modules', () => {
+    assert.strictEqual(
+      run(`import torch.nn as nn
+from collections import OrderedDict
+m = nn.Sequential(OrderedDict([('fc1', nn.Linear(2, 3)), ('act', nn.ReLU()), ('fc2', nn.Linear(3, 1))]))
+print(m[:2])
+m.add_module('out', nn.Sigmoid())
+print(len(m), [type(l).__name__ for l in m], m[-1])
+s = nn.Sequential()
+s.append(nn.Tanh())
+print(s)`),
+      'Sequential(\n  (fc1): Linear(in_features=2, out_features=3, bias=True)\n  (act): ReLU()\n)\n' +
+        "4 ['Linear', 'ReLU', 'Linear', 'Sigmoid'] Sigmoid()\nSequential(\n  (0): Tanh()\n)\n",
+    );
+  });
+
+  it('ModuleDict registers by key; ModuleList slices renumber', () => {
+    assert.strictEqual(
+      run(`import torch.nn as nn
+d = nn.ModuleDict({'a': nn.Linear(1, 1), 'b': nn.ReLU()})
+print(d)
+print(d['b'], list(d.keys()), 'a' in d, len(d))
+print(nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])[1:])`),
+      'ModuleDict(\n  (a): Linear(in_features=1, out_features=1, bias=True)\n  (b): ReLU()\n)\n' +
+        "ReLU() ['a', 'b'] True 2\nModuleList(\n  (0): Tanh()\n  (1): Sigmoid()\n)\n",
+    );
+  });
+});

@@ -261,3 +261,51 @@ print(p.grad)`),
     );
   });
 });
+
+describe('coverage: copy_', () => {
+  it('copy_ into a tensor in the graph rebases it onto CopyBackwards (VariableTypeManual.cpp)', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.ones(2, requires_grad=True)
+y = x * 2
+s = torch.tensor([5., 6.], requires_grad=True)
+y.copy_(s)
+print(y, y.grad_fn.next_functions[0][0].name())
+y.sum().backward()
+print(x.grad, s.grad)
+w = torch.zeros(3)
+w.copy_(torch.tensor([1, 2, 3]))
+print(w, w.copy_(torch.tensor(7.)))`),
+      'tensor([5., 6.], grad_fn=<CopyBackwards>) MulBackward0\ntensor([0., 0.]) tensor([1., 1.])\ntensor([7., 7., 7.]) tensor([7., 7., 7.])\n',
+    );
+  });
+});
+
+describe('coverage: random overloads', () => {
+  it('torch.normal with a tensor mean draws normal_(0, std) then adds the mean (normal_out_impl)', () => {
+    assert.strictEqual(
+      run(`import torch
+torch.manual_seed(0)
+a = torch.normal(mean=torch.full((3,), 2.), std=3.)
+torch.manual_seed(0)
+b = torch.randn(3) * 3 + 2
+print(torch.allclose(a, b), a.shape)
+torch.manual_seed(0)
+print(torch.normal(torch.zeros(2), torch.ones(2)), torch.randint_like(torch.zeros(2), 10).dtype)`),
+      // seed 0: randn(2) = [1.5410, -0.2934]
+      'True torch.Size([3])\ntensor([ 1.5410, -0.2934]) torch.float32\n',
+    );
+  });
+
+  it('random_(from, to) draws like randint', () => {
+    assert.strictEqual(
+      run(`import torch
+torch.manual_seed(0)
+x = torch.zeros(5)
+x.random_(0, 10)
+torch.manual_seed(0)
+print(torch.equal(x, torch.randint(0, 10, (5,)).float()))`),
+      'True\n',
+    );
+  });
+});

@@ -103,3 +103,56 @@ print(c.v, c.double, C.add(1, 2), c.add(3, 4))`),
     );
   });
 });
+
+describe('coverage: argument errors of cat / stack', () => {
+  it('a tensor or generator instead of a sequence, and a non-tensor element (python_arg_parser texts)', () => {
+    assert.strictEqual(run('import torch\ntorch.cat(torch.ones(2))'), "TypeError: cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor\n");
+    assert.strictEqual(run('import torch\ntorch.stack([torch.ones(2), 3])'), 'TypeError: expected Tensor as element 1 in argument 0, but got int\n');
+  });
+});
+
+describe('coverage: torch.autograd.Function', () => {
+  it('the LegendrePolynomial3 example of the PyTorch tutorial', () => {
+    assert.strictEqual(
+      run(`import torch
+class LegendrePolynomial3(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return 0.5 * (5 * input ** 3 - 3 * input)
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * input ** 2 - 1)
+x = torch.tensor([0.5, 1.0], requires_grad=True)
+y = LegendrePolynomial3.apply(x)
+print(y)
+print(y.grad_fn.name(), type(y.grad_fn).__name__, len(y.grad_fn.next_functions))
+y.sum().backward()
+print(x.grad)`),
+      // P3(0.5) = 0.5 (0.625 - 1.5) = -0.4375; P3'(x) = 1.5 (5x^2 - 1): 0.375, 6
+      'tensor([-0.4375,  1.0000], grad_fn=<LegendrePolynomial3Backward>)\nLegendrePolynomial3Backward LegendrePolynomial3Backward 1\ntensor([0.3750, 6.0000])\n',
+    );
+  });
+
+  it('non-tensor arguments get None gradients and no edge; under no_grad nothing is recorded', () => {
+    assert.strictEqual(
+      run(`import torch
+class MulConst(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, t, k):
+        ctx.k = k
+        return t * k
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.k, None
+x = torch.tensor([1., 2.], requires_grad=True)
+z = MulConst.apply(x, 3.0)
+z.sum().backward()
+print(z, x.grad)
+with torch.no_grad():
+    print(MulConst.apply(x, 2.0))`),
+      'tensor([3., 6.], grad_fn=<MulConstBackward>) tensor([3., 3.])\ntensor([2., 4.])\n',
+    );
+  });
+});

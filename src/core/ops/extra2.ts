@@ -412,3 +412,24 @@ export function dist(a: Tensor, b: Tensor, p: number): Tensor {
 }
 
 
+
+/**
+ * The out-of-place value of self.copy_(src): src broadcast to self's shape and cast to its
+ * dtype, recorded as CopyBackwards (self's old value gets a zero gradient, src the gradient
+ * summed back to its shape).
+ */
+export function copyFrom(old: Tensor, src: Tensor): Tensor {
+  const vals = expandValues(src, old.shape);
+  const out = allocate(old.dtype, vals.length);
+  for (let i = 0; i < vals.length; i++) out[i] = old.dtype === 'bool' ? (vals[i] ? 1 : 0) : isFloating(old.dtype) ? vals[i] : Math.trunc(vals[i]);
+  const res = Tensor.fromData(out, old.shape.slice(), old.dtype);
+  record('CopyBackwards', [old, src], [res], ([g]) => {
+    if (!g) return [null, null];
+    const gs = toShape(g, src.shape);
+    if (gs.dtype === src.dtype || !isFloating(src.dtype)) return [Tensor.zeros(g.shape.slice(), g.dtype), gs];
+    const c = allocate(src.dtype, gs.numel);
+    c.set(gs.values());
+    return [Tensor.zeros(g.shape.slice(), g.dtype), Tensor.fromData(c, gs.shape.slice(), src.dtype)];
+  });
+  return res;
+}

@@ -146,6 +146,10 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, reduction: Red
       `Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])) is deprecated. Please ensure they have the same size.`,
     );
   }
+  // the CPU kernel's TensorIterator requires one dtype for input and target
+  if (target.dtype !== input.dtype) {
+    throw new TorchError('RuntimeError', `Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}`);
+  }
   const x = input.values();
   const y = target.values();
   const w = weight ? expandValues(weight, input.shape) : null;

@@ -157,6 +157,19 @@ export function ndarrayAttr(ip: Interpreter, a: PyNdArray, name: string): PyValu
       return m((args) => new PyNdArray(ops.cast(t, npDtype(args.get(0, 'dtype')))));
     case 'copy':
       return m(() => new PyNdArray(Tensor.fromData(t.copyValues(), t.shape, t.dtype)));
+    case 'argmax':
+    case 'argmin':
+      return m((args) => new PyNdArray(ops.argmax(t, args.optInt(0, 'axis'), false, name === 'argmax')));
+    case 'flatten':
+    case 'ravel':
+      return m(() => new PyNdArray(ops.contiguous(ops.reshape(t, [-1]))));
+    case 'squeeze':
+      return m(() => new PyNdArray(ops.contiguous(ops.squeeze(t))));
+    case 'round':
+      return m((args) => {
+        const d = args.int(0, 'decimals', 0);
+        return new PyNdArray(isFloating(t.dtype) ? (d === 0 ? ops.round(t) : ops.roundDecimals(t, d)) : t);
+      });
   }
   void ip;
   return undefined;
@@ -215,7 +228,119 @@ export function installNumpy(ip: Interpreter, toTensor: (v: PyValue, d?: DType) 
   unary('tanh', ops.tanh);
   unary('sin', ops.sin);
   unary('cos', ops.cos);
-  unary('abs', ops.abs);
+  fn('abs', (a) => new PyNdArray(ops.abs(arr(a.get(0, 'x')).tensor)));
+  fn('absolute', (a) => new PyNdArray(ops.abs(arr(a.get(0, 'x')).tensor)));
+  unary('floor', ops.floor);
+  unary('ceil', ops.ceil);
+  unary('log2', ops.log2);
+  unary('log10', ops.log10);
+  unary('log1p', ops.log1p);
+  fn('square', (a) => {
+    const x = arr(a.get(0, 'x'));
+    return new PyNdArray(ops.mul(x.tensor, x.tensor));
+  });
+  fn('sign', (a) => new PyNdArray(ops.sign(arr(a.get(0, 'x')).tensor)));
+  fn('isnan', (a) => new PyNdArray(ops.floatPredicate(arr(a.get(0, 'x')).tensor, 'nan')));
+  // binary ufuncs with NumPy 1.x's result types
+  const binary = (name: string, f: (x: Tensor, y: Tensor) => Tensor) =>
+    fn(name, (a) => {
+      const x = a.get(0, 'x1');
+      const y = a.get(1, 'x2');
+      const ax = isNpOperand(x) ? x : arr(x);
+      const ay = isNpOperand(y) ? y : arr(y);
+      const dt = npResultType(ax, ay);
+      return new PyNdArray(ops.cast(f(asTensor(ax, dt), asTensor(ay, dt)), dt));
+    });
+  binary('maximum', (x, y) => ops.maximum(x, y));
+  binary('minimum', (x, y) => ops.minimum(x, y));
+  binary('power', (x, y) => ops.powTensor(x, y));
+  binary('add', (x, y) => ops.add(x, y));
+  binary('subtract', (x, y) => ops.sub(x, y));
+  binary('multiply', (x, y) => ops.mul(x, y));
+  fn('clip', (a) => {
+    const x = arr(a.get(0, 'a'));
+    const lo = a.get(1, 'a_min');
+    const hi = a.get(2, 'a_max');
+    let t = x.tensor;
+    const side = (v: PyValue): PyNdArray | number | bigint | boolean => (v === null ? x : isNpOperand(v) ? v : arr(v));
+    const dt = promoteTypes(npResultType(x, side(lo)), npResultType(x, side(hi)));
+    t = ops.cast(t, dt);
+    if (lo !== null) t = ops.maximum(t, asTensor(isNpOperand(lo) ? lo : arr(lo), dt));
+    if (hi !== null) t = ops.minimum(t, asTensor(isNpOperand(hi) ? hi : arr(hi), dt));
+    return new PyNdArray(t);
+  });
+  fn('where', (a) => {
+    const c = arr(a.get(0, 'condition'));
+    const x = a.get(1, 'x');
+    const y = a.get(2, 'y');
+    const ax = isNpOperand(x) ? x : arr(x);
+    const ay = isNpOperand(y) ? y : arr(y);
+    const dt = npResultType(ax, ay);
+    return new PyNdArray(ops.where(ops.cast(c.tensor, 'bool'), asTensor(ax, dt), asTensor(ay, dt)));
+  });
+  for (const [name, isMax] of [['argmax', true], ['argmin', false]] as const) {
+    fn(name, (a) => new PyNdArray(ops.argmax(arr(a.get(0, 'a')).tensor, a.optInt(1, 'axis'), false, isMax)));
+  }
+  fn('round', (a) => {
+    const x = arr(a.get(0, 'a'));
+    const d = a.int(1, 'decimals', 0);
+    return new PyNdArray(isFloating(x.tensor.dtype) ? (d === 0 ? ops.round(x.tensor) : ops.roundDecimals(x.tensor, d)) : x.tensor);
+  });
+  fn('cumsum', (a) => {
+    const x = arr(a.get(0, 'a'));
+    const ax = a.optInt(1, 'axis');
+    return new PyNdArray(ax === null ? ops.cumsum(ops.reshape(x.tensor, [-1]), 0) : ops.cumsum(x.tensor, ax));
+  });
+  fn('prod', (a) => new PyNdArray(ops.prod(arr(a.get(0, 'a')).tensor, a.optInt(1, 'axis'), false)));
+  fn('var', (a) => {
+    const t = arr(a.get(0, 'a')).tensor;
+    const ax = a.optInt(1, 'axis');
+    return new PyNdArray(ops.variance(isFloating(t.dtype) ? t : ops.cast(t, 'float64'), ax === null ? null : [ax], Number(a.kw.get('ddof') ?? 0), false, false));
+  });
+  const like = (name: string, v: number) =>
+    fn(name, (a) => {
+      const t = arr(a.get(0, 'a')).tensor;
+      return new PyNdArray(ops.full(t.shape.slice(), v, a.kw.has('dtype') ? npDtype(a.kw.get('dtype')!) : t.dtype));
+    });
+  like('zeros_like', 0);
+  like('ones_like', 1);
+  fn('full', (a) => {
+    const shape = typeof a.get(0, 'shape') === 'bigint' ? [a.int(0, 'shape')] : seqInts(a.get(0, 'shape'), 'full');
+    const v = a.get(1, 'fill_value');
+    const d = a.kw.has('dtype') ? npDtype(a.kw.get('dtype')!) : typeof v === 'number' ? 'float64' : typeof v === 'boolean' ? 'bool' : 'int64';
+    return new PyNdArray(ops.full(shape, Number(v), d));
+  });
+  fn('eye', (a) => new PyNdArray(ops.eye(a.int(0, 'N'), a.has(1, 'M') && a.get(1, 'M') !== null ? a.int(1, 'M') : undefined, a.kw.has('dtype') ? npDtype(a.kw.get('dtype')!) : 'float64')));
+  const joined = (a: Args): Tensor[] => {
+    const ts = [...ip.iterate(a.get(0, 'arrays'))].map((v) => arr(v).tensor);
+    const dt = ts.map((t) => t.dtype).reduce(promoteTypes);
+    return ts.map((t) => ops.cast(t, dt));
+  };
+  fn('concatenate', (a) => new PyNdArray(ops.cat(joined(a), a.int(1, 'axis', 0))));
+  fn('stack', (a) => new PyNdArray(ops.stack(joined(a), a.int(1, 'axis', 0))));
+  fn('vstack', (a) => new PyNdArray(ops.cat(joined(a).map((t) => (t.ndim < 2 ? ops.reshape(t, [1, t.numel]) : t)), 0)));
+  fn('hstack', (a) => {
+    const ts = joined(a);
+    return new PyNdArray(ops.cat(ts, ts.every((t) => t.ndim === 1) ? 0 : 1));
+  });
+  fn('transpose', (a) => new PyNdArray(ops.contiguous(ops.T(arr(a.get(0, 'a')).tensor))));
+  fn('reshape', (a) => new PyNdArray(ops.contiguous(ops.reshape(arr(a.get(0, 'a')).tensor, a.shape(1, 'newshape')))));
+  fn('allclose', (a) => {
+    const x = arr(a.get(0, 'a')).tensor;
+    const y = arr(a.get(1, 'b')).tensor;
+    const rtol = a.num(2, 'rtol', 1e-5);
+    const atol = a.num(3, 'atol', 1e-8);
+    const shape = x.ndim >= y.ndim ? x.shape : y.shape;
+    const xv = ops.expandValues(x, shape);
+    const yv = ops.expandValues(y, shape);
+    for (let i = 0; i < xv.length; i++) if (!(Math.abs(xv[i] - yv[i]) <= atol + rtol * Math.abs(yv[i]))) return false;
+    return true;
+  });
+  fn('array_equal', (a) => {
+    const x = arr(a.get(0, 'a1')).tensor;
+    const y = arr(a.get(1, 'a2')).tensor;
+    return x.shape.join() === y.shape.join() && x.values().every((v, i) => v === y.values()[i]);
+  });
   for (const d of ['float32', 'float64', 'int64', 'int32'] as DType[]) {
     const ctor = new PyBuiltin(d, (args) => new PyNdArray(ops.cast(toTensor(args[0] ?? 0), d)), 'type');
     ctor.qualname = `numpy.${d}`;

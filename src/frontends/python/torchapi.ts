@@ -272,7 +272,7 @@ export class TorchRuntime implements HostOps {
   repr(v: PyValue): string | undefined {
     if (v instanceof Tensor) return this.tensorRepr(v);
     if (typeof v === 'number') return pyFloatRepr(v);
-    if (v instanceof Node) return `<${v.isAccumulateGrad ? 'AccumulateGrad' : v.name} object at ${fakeAddress(v)}>`;
+    if (v instanceof Node) return `<${v.attrs.pyFunction ? 'torch.autograd.function.' : ''}${v.isAccumulateGrad ? 'AccumulateGrad' : v.name} object at ${fakeAddress(v)}>`;
     if (v instanceof PyDType) return torchName(v.dtype);
     if (v instanceof PyTuple && v.tag === 'Size') return `torch.Size([${v.items.map((x) => String(x)).join(', ')}])`;
     if (v instanceof PyTuple && v.tag === 'device') return `device(type='${String(v.items[0])}')`;
@@ -746,6 +746,30 @@ export class TorchRuntime implements HostOps {
       });
       return ops.indexSelect(src, d, Tensor.fromData(Float64Array.from(idx), [idx.length], 'int64'));
     });
+    // in-place shape ops on a tensor outside the graph: the tensor takes the view's geometry
+    const inplaceView = (name: string, f: (t: Tensor, a: Args) => Tensor) =>
+      M.set(name, (t, a) => {
+        if (t.requiresGrad && isGradEnabled()) throw new PyError('NotImplementedError', `Tensor.${name} on a tensor that requires grad is not supported by Autograd Lens yet`);
+        const v = noGrad(() => f(t, a));
+        t.shape = v.shape.slice();
+        t.strides = v.strides.slice();
+        t.offset = v.offset;
+        return t;
+      });
+    inplaceView('unsqueeze_', (t, a) => ops.unsqueeze(t, a.int(0, 'dim')));
+    inplaceView('squeeze_', (t, a) => (a.has(0, 'dim') ? ops.squeeze(t, a.int(0, 'dim')) : ops.squeeze(t)));
+    inplaceView('t_', (t) => ops.t2(t));
+    inplaceView('transpose_', (t, a) => ops.transpose(t, a.int(0, 'dim0'), a.int(1, 'dim1')));
+    M.set('unique', (t, a) => {
+      if (a.get(3, 'dim', null) !== null) throw new PyError('NotImplementedError', 'unique(dim=...) is not supported by Autograd Lens yet');
+      const v = Array.from(t.values());
+      const uniq = [...new Set(v)].sort((x, y) => x - y);
+      const values = ops.fromValues(uniq, [uniq.length], t.dtype);
+      const outs: PyValue[] = [values];
+      if (a.bool(1, 'return_inverse', false)) outs.push(ops.fromValues(v.map((x) => uniq.indexOf(x)), t.shape.slice(), 'int64'));
+      if (a.bool(2, 'return_counts', false)) outs.push(ops.fromValues(uniq.map((u) => v.filter((x) => x === u).length), [uniq.length], 'int64'));
+      return outs.length === 1 ? values : new PyTuple(outs);
+    });
     M.set('clip_', (t, a) => ops.applyInPlace(t, (old) => ops.clamp(old, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'))));
     M.set('ravel', (t) => ops.view(ops.contiguous(t), [-1]));
     M.set('movedim', (t, a) => movedim(t, a));
@@ -955,7 +979,17 @@ export class TorchRuntime implements HostOps {
     M.set('fill_', (t, a) => ops.fillInPlace(t, a.num(0, 'value'), 'FillBackward0'));
     M.set('copy_', (t, a) => {
       const src = a.tensor(0, 'src');
-      return ops.applyInPlace(t, () => ops.add(ops.mul(src, 1n), 0n));
+      return ops.applyInPlace(t, (old) => ops.copyFrom(old, src));
+    });
+    M.set('random_', (t, a) => {
+      if (!a.has(0, 'from')) throw new PyError('NotImplementedError', 'Tensor.random_() without bounds is not supported by Autograd Lens yet');
+      const lo = a.has(1, 'to') ? a.int(0, 'from') : 0;
+      const hi = a.has(1, 'to') ? a.int(1, 'to') : a.int(0, 'from');
+      if (lo >= hi) throw new PyError('RuntimeError', `random_ expects 'from' to be less than 'to', but got from=${lo} >= to=${hi}`);
+      ops.checkInPlaceAllowed(t);
+      const vals = rng.randint(this.gen, lo, hi, t.numel);
+      noGrad(() => ops.writeValues(t, Tensor.fromData(vals, t.shape.slice(), 'int64')));
+      return t;
     });
     M.set('uniform_', (t, a) => this.randomFill(t, (out) => rng.uniformFill(this.gen, out, a.num(0, 'from', 0), a.num(1, 'to', 1))));
     M.set('normal_', (t, a) => this.randomFill(t, (out) => rng.normalFill(this.gen, out, a.num(0, 'mean', 0), a.num(1, 'std', 1))));

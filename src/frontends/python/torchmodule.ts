@@ -1,14 +1,16 @@
-import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, scalarTypeName, Tensor, warn } from '../../core';
+import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, record, scalarTypeName, Tensor, warn } from '../../core';
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { Args, seqInts } from './args';
 import { Interpreter } from './interp';
 import { installNumpy } from './numpyapi';
+import { installData } from './dataapi';
 import { checkDevice, DTYPES, makeDevice, sizeOf, TorchRuntime } from './torchapi';
 import {
   PyBuiltin,
   PyClass,
+  PyDescriptor,
   PyDict,
   PyError,
   PyInstance,
@@ -62,6 +64,17 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     return withGrad(Tensor.fromData(fill(shape.reduce((x, y) => x * y, 1), d as 'float32' | 'float64'), shape, d), a);
   };
 
+  /** The tensors argument of cat/stack: a tuple or list of tensors, with PyTorch's TypeError otherwise. */
+  const tensorSeq = (a: Args, fname: string): Tensor[] => {
+    const v = a.get(0, 'tensors');
+    if (!(v instanceof PyList || v instanceof PyTuple)) {
+      throw new PyError('TypeError', `${fname}(): argument 'tensors' (position 1) must be tuple of Tensors, not ${ip.typeName(v)}`);
+    }
+    return v.items.map((x, i) => {
+      if (!(x instanceof Tensor)) throw new PyError('TypeError', `expected Tensor as element ${i} in argument 0, but got ${ip.typeName(x)}`);
+      return x;
+    });
+  };
   const torchFns: Record<string, Fn> = {
     tensor: (a) => withGrad(rt.tensorFromData(a.get(0, 'data'), dtypeOf(a)), a),
     as_tensor: (a) => {
@@ -133,12 +146,43 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     },
     randperm: (a) => Tensor.fromData(rng.randperm(genOf(a), a.int(0, 'n')), [a.int(0, 'n')], 'int64'),
     normal: (a) => {
+      const meanV = a.get(0, 'mean');
+      const stdV = a.get(1, 'std', 1.0);
+      if (meanV instanceof Tensor || stdV instanceof Tensor) {
+        // ATen's normal_out_impl: (Tensor mean, float std) fills normal_(0, std) then adds mean;
+        // with a tensor std it fills normal_(0, 1), multiplies by std, then adds mean
+        const mt = meanV instanceof Tensor ? meanV : null;
+        const st = stdV instanceof Tensor ? stdV : null;
+        if (st && st.values().some((v) => v < 0)) throw new PyError('RuntimeError', 'normal expects all elements of std >= 0.0');
+        if (!st && Number(stdV) < 0) throw new PyError('RuntimeError', `normal expects std >= 0.0, but found std ${pyFloatRepr(Number(stdV))}`);
+        const shape = mt && st ? broadcastShapes(mt.shape, st.shape) : (mt ?? st)!.shape.slice();
+        const dt = (mt ?? st)!.dtype;
+        if (!isFloating(dt)) throw new PyError('RuntimeError', `"normal_kernel_cpu" not implemented for '${dt === 'int64' ? 'Long' : dt}'`);
+        const n = shape.reduce((x, y) => x * y, 1);
+        const buf = dt === 'float64' ? new Float64Array(n) : new Float32Array(n);
+        rng.normalFill(genOf(a), buf, 0, st ? 1 : Number(stdV));
+        let out = Tensor.fromData(buf, shape, dt);
+        noGrad(() => {
+          if (st) out = ops.mul(out, st);
+          out = ops.add(out, mt ?? Number(meanV));
+        });
+        return out;
+      }
       const mean = a.num(0, 'mean');
       const std = a.num(1, 'std');
       const shape = seqInts(a.get(2, 'size'), 'normal');
-      const out = new Float32Array(shape.reduce((x, y) => x * y, 1));
+      const d = dtypeOf(a) ?? ops.getDefaultDtype();
+      const n = shape.reduce((x, y) => x * y, 1);
+      const out = d === 'float64' ? new Float64Array(n) : new Float32Array(n);
       rng.normalFill(genOf(a), out, mean, std);
-      return Tensor.fromData(out, shape, 'float32');
+      return withGrad(Tensor.fromData(out, shape, d), a);
+    },
+    randint_like: (a) => {
+      const t = T(a);
+      const low = a.args.length >= 3 ? a.int(1, 'low') : 0;
+      const high = a.args.length >= 3 ? a.int(2, 'high') : a.int(1, 'high');
+      const vals = rng.randint(genOf(a), low, high, t.numel);
+      return ops.cast(Tensor.fromData(vals, t.shape.slice(), 'int64'), dtypeOf(a) ?? t.dtype);
     },
     manual_seed: (a) => {
       rt.gen.manualSeed(BigInt(a.int(0, 'seed')));
@@ -170,9 +214,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     inference_mode: () => rt.gradModeManager('inference_mode', false),
     is_tensor: (a) => a.get(0, 'obj') instanceof Tensor,
     numel: (a) => BigInt(T(a).numel),
-    cat: (a) => ops.cat([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
-    concat: (a) => ops.cat([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
-    stack: (a) => ops.stack([...ip.iterate(a.get(0, 'tensors'))] as Tensor[], a.int(1, 'dim', 0)),
+    cat: (a) => ops.cat(tensorSeq(a, 'cat'), a.int(1, 'dim', 0)),
+    concat: (a) => ops.cat(tensorSeq(a, 'concat'), a.int(1, 'dim', 0)),
+    stack: (a) => ops.stack(tensorSeq(a, 'stack'), a.int(1, 'dim', 0)),
     vstack: (a) => ops.cat(([...ip.iterate(a.get(0, 'tensors'))] as Tensor[]).map((t) => (t.ndim < 2 ? ops.reshape(t, [1, t.numel]) : t)), 0),
     hstack: (a) => {
       const ts = [...ip.iterate(a.get(0, 'tensors'))] as Tensor[];
@@ -236,7 +280,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'gather', 'scatter', 'scatter_add', 'index_select', 'masked_select', 'tril', 'triu', 'cumprod', 'isnan', 'isinf', 'isfinite', 'isposinf',
     'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis', 'exp2', 'frac', 'sgn', 'logit', 'atan2', 'arctan2', 'hypot', 'xlogy', 'lerp',
     'float_power', 'nansum', 'nanmean', 'count_nonzero', 'isclose', 'argwhere', 'diff', 'roll', 'diagonal', 'dist', 'std_mean', 'var_mean',
-    'aminmax', 'repeat_interleave',
+    'aminmax', 'repeat_interleave', 'unique',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
@@ -286,6 +330,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return t;
     },
   });
+  installAutogradFunction(ip, rt, autograd);
   torch.attrs.set('autograd', autograd);
   const functional = mod('torch.autograd.functional', {
     jacobian: (a) => rt.jacobian(a.get(0, 'func'), a.get(1, 'inputs'), a.bool(2, 'create_graph', false)),
@@ -412,6 +457,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   ip.modules.set('torch.nn.functional', F);
   ip.modules.set('torch.optim', optim);
   ip.modules.set('torch.autograd', autograd);
+  installData(ip, rt, torch, (g) => (g instanceof PyInstance && g.native instanceof Generator ? g.native : null));
   ip.modules.set('numpy', installNumpy(ip, (v, d) => rt.tensorFromData(v, d)));
   ip.modules.set('math', installMath());
   const collections = new PyModule('collections');
@@ -421,6 +467,85 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     return d;
   }, 'type'));
   ip.modules.set('collections', collections);
+}
+
+/**
+ * torch.autograd.Function: Cls.apply(*args) runs the user's forward(ctx, *args) without
+ * recording, then records one node named ClsBackward over the tensor arguments whose VJP calls
+ * the user's backward(ctx, *grad_outputs) (unused output gradients arrive as zeros, as with
+ * 1.13's materialize_grads default).
+ */
+function installAutogradFunction(ip: Interpreter, rt: TorchRuntime, autograd: PyModule): void {
+  const Ctx = new PyClass('BackwardCFunction', [], 'torch.autograd.function');
+  const ctxNative = (name: string, fn: (self: PyInstance, a: Args) => PyValue) =>
+    Ctx.dict.set(name, new PyBuiltin(name, (args, kw) => fn(args[0] as PyInstance, new Args(name, args.slice(1), kw, true))));
+  ctxNative('save_for_backward', (self, a) => {
+    for (const t of a.args) if (t !== null && !(t instanceof Tensor)) throw new PyError('TypeError', `save_for_backward can only save variables, but argument ${a.args.indexOf(t)} is of type ${ip.typeName(t)}`);
+    self.dict.set('saved_tensors', new PyTuple(a.args));
+    return null;
+  });
+  ctxNative('mark_non_differentiable', (self, a) => {
+    (self.native as { nonDiff: Set<Tensor> }).nonDiff = new Set(a.args as Tensor[]);
+    return null;
+  });
+  ctxNative('set_materialize_grads', (self, a) => {
+    self.dict.set('_materialize_grads', a.bool(0, 'value', true));
+    return null;
+  });
+
+  const Function = new PyClass('Function', [], 'torch.autograd.function');
+  Function.dict.set('forward', new PyDescriptor('staticmethod', new PyBuiltin('forward', () => {
+    throw new PyError('NotImplementedError', 'You must implement the forward function for custom autograd.Function.');
+  })));
+  Function.dict.set('apply', new PyDescriptor('classmethod', new PyBuiltin('apply', (args, kw) => {
+    const cls = args[0] as PyClass;
+    const inputs = args.slice(1);
+    if (kw.size) throw new PyError('TypeError', 'apply() takes no keyword arguments');
+    const ctx = new PyInstance(Ctx);
+    ctx.native = { nonDiff: new Set<Tensor>() };
+    ctx.dict.set('saved_tensors', new PyTuple([]));
+    ctx.dict.set('needs_input_grad', new PyTuple(inputs.map((x) => x instanceof Tensor && x.requiresGrad)));
+    const fwd = ip.getattr(cls, 'forward');
+    const out = noGrad(() => ip.call(fwd, [ctx, ...inputs]));
+    const outs = out instanceof PyTuple ? out.items : [out];
+    const tensorIdx = inputs.map((x, i) => (x instanceof Tensor ? i : -1)).filter((i) => i >= 0);
+    const tensorIns = tensorIdx.map((i) => inputs[i] as Tensor);
+    const outTensors = outs.filter((o): o is Tensor => o instanceof Tensor);
+    // an output that is an input (returned unchanged) becomes a fresh alias, as PyTorch views it
+    const fresh = outTensors.map((o) => (tensorIns.includes(o) ? o.aliasWith(o.shape.slice(), o.strides.slice(), o.offset) : o));
+    const name = `${cls.name}Backward`;
+    const nonDiff = (ctx.native as { nonDiff: Set<Tensor> }).nonDiff;
+    const node = isGradEnabled()
+      ? record(name, tensorIns, fresh, (grads) => {
+          const gs = grads.map((g, i) => g ?? (ctx.dict.get('_materialize_grads') === false ? null : ops.zeros(fresh[i].shape.slice(), fresh[i].dtype)));
+          const r = ip.call(ip.getattr(cls, 'backward'), [ctx, ...gs]);
+          const rs = r instanceof PyTuple ? r.items : [r];
+          if (rs.length !== inputs.length) {
+            if (rs.length < inputs.length || rs.slice(inputs.length).some((x) => x !== null)) {
+              throw new PyError('RuntimeError', `function ${name} returned an incorrect number of gradients (expected ${inputs.length}, got ${rs.length})`);
+            }
+          }
+          return tensorIdx.map((i) => {
+            const g = rs[i];
+            if (g === null || g === undefined) return null;
+            if (!(g instanceof Tensor)) throw new PyError('TypeError', `expected Tensor or None as gradient ${i}, but got ${ip.typeName(g)}`);
+            return g;
+          });
+        })
+      : null;
+    if (node) {
+      node.attrs.pyFunction = true;
+      fresh.forEach((t, i) => {
+        if (nonDiff.has(outTensors[i])) {
+          t.gradFn = null;
+          t.setRequiresGrad(false);
+        }
+      });
+    }
+    const mapped = outs.map((o) => (o instanceof Tensor ? fresh[outTensors.indexOf(o)] : o));
+    return out instanceof PyTuple ? new PyTuple(mapped) : mapped[0];
+  })));
+  autograd.attrs.set('Function', Function);
 }
 
 /** torch.Generator: CPU random streams of their own (manual_seed returns the generator). */
@@ -475,7 +600,7 @@ const NN_MODULES: Record<string, string> = {
   Softmax: 'torch.nn.modules.activation', LogSoftmax: 'torch.nn.modules.activation', Flatten: 'torch.nn.modules.flatten',
   MSELoss: 'torch.nn.modules.loss', L1Loss: 'torch.nn.modules.loss', BCELoss: 'torch.nn.modules.loss',
   CrossEntropyLoss: 'torch.nn.modules.loss', NLLLoss: 'torch.nn.modules.loss', Sequential: 'torch.nn.modules.container',
-  ModuleList: 'torch.nn.modules.container', Dropout: 'torch.nn.modules.dropout', BCEWithLogitsLoss: 'torch.nn.modules.loss',
+  ModuleList: 'torch.nn.modules.container', ModuleDict: 'torch.nn.modules.container', Dropout: 'torch.nn.modules.dropout', BCEWithLogitsLoss: 'torch.nn.modules.loss',
   SiLU: 'torch.nn.modules.activation', Mish: 'torch.nn.modules.activation', LogSigmoid: 'torch.nn.modules.activation',
   Hardsigmoid: 'torch.nn.modules.activation', Hardswish: 'torch.nn.modules.activation', ReLU6: 'torch.nn.modules.activation',
   Softsign: 'torch.nn.modules.activation', GELU: 'torch.nn.modules.activation', ELU: 'torch.nn.modules.activation',
@@ -737,6 +862,10 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   rt.setattr = (obj, name, v) => {
     if (obj instanceof PyInstance && obj.cls.isSubclassOf(Module)) {
       const st = moduleState(obj);
+      if (v instanceof Tensor && !v.isParameter && st.params.has(name)) {
+        const legacy = { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[v.dtype];
+        throw new PyError('TypeError', `cannot assign '${legacy}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+      }
       if (v instanceof Tensor && v.isParameter) {
         st.params.set(name, v);
         st.modules.delete(name);
@@ -984,9 +1113,36 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
       return x;
     },
   );
+  /** The entries a Python slice selects. */
+  const sliceEntries = <T>(items: T[], sl: PyTuple): T[] => {
+    const n = items.length;
+    const num = (v: PyValue, d: number) => (v === null ? d : Number(v));
+    const step = num(sl.items[2], 1);
+    if (step === 0) throw new PyError('ValueError', 'slice step cannot be zero');
+    const norm = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + n : v, lo), hi);
+    const out: T[] = [];
+    if (step > 0) {
+      for (let i = norm(num(sl.items[0], 0), 0, n), e = norm(num(sl.items[1], n), 0, n); i < e; i += step) out.push(items[i]);
+    } else {
+      for (let i = norm(num(sl.items[0], n - 1), -1, n - 1), e = sl.items[1] === null ? -1 : norm(Number(sl.items[1]), -1, n - 1); i > e; i += step) out.push(items[i]);
+    }
+    return out;
+  };
+  const isSlice = (v: PyValue): v is PyTuple => v instanceof PyTuple && v.tag === 'slice';
   native(Sequential, '__getitem__', (self, a) => {
-    const mods = [...moduleState(self).modules.values()];
-    return mods[ip.normIndex(a.get(0, 'idx'), mods.length)];
+    const idx = a.get(0, 'idx');
+    const entries = [...moduleState(self).modules];
+    if (isSlice(idx)) {
+      const seq = new PyInstance(Sequential);
+      moduleState(seq);
+      for (const [k, m] of sliceEntries(entries, idx)) ip.setattr(seq, k, m);
+      return seq;
+    }
+    return entries[ip.normIndex(idx, entries.length)][1];
+  });
+  native(Sequential, 'append', (self, a) => {
+    ip.setattr(self, String(moduleState(self).modules.size), a.get(0, 'module'));
+    return self;
   });
   native(Sequential, '__len__', (self) => BigInt(moduleState(self).modules.size));
   native(Sequential, '__iter__', (self) => new PyList([...moduleState(self).modules.values()]));
@@ -1001,6 +1157,13 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   );
   native(ModuleList, '__getitem__', (self, a) => {
     const mods = [...moduleState(self).modules.values()];
+    const idx = a.get(0, 'idx');
+    if (isSlice(idx)) {
+      const ml = new PyInstance(ModuleList);
+      moduleState(ml);
+      sliceEntries(mods, idx).forEach((m, i) => ip.setattr(ml, String(i), m));
+      return ml;
+    }
     return mods[ip.normIndex(a.get(0, 'idx'), mods.length)];
   });
   native(ModuleList, '__len__', (self) => BigInt(moduleState(self).modules.size));
@@ -1008,6 +1171,41 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   native(ModuleList, 'append', (self, a) => {
     ip.setattr(self, String(moduleState(self).modules.size), a.get(0, 'module'));
     return self;
+  });
+
+  // ModuleDict: registered submodules by key
+  const ModuleDict = builtinModule(
+    'ModuleDict',
+    (self, a) => {
+      const src = a.get(0, 'modules', null);
+      if (src instanceof PyDict) for (const [k, m] of src.entries()) ip.setattr(self, String(k), m);
+      else if (src !== null) for (const kv of ip.iterate(src)) ip.setattr(self, String((kv as PyTuple).items[0]), (kv as PyTuple).items[1]);
+    },
+    () => {
+      throw new PyError('NotImplementedError', 'Module [ModuleDict] is missing the required "forward" function');
+    },
+  );
+  native(ModuleDict, '__getitem__', (self, a) => {
+    const k = String(a.get(0, 'key'));
+    const m = moduleState(self).modules.get(k);
+    if (!m) throw new PyError('KeyError', `'${k}'`);
+    return m;
+  });
+  native(ModuleDict, '__setitem__', (self, a) => {
+    ip.setattr(self, String(a.get(0, 'key')), a.get(1, 'module'));
+    return null;
+  });
+  native(ModuleDict, '__len__', (self) => BigInt(moduleState(self).modules.size));
+  native(ModuleDict, '__iter__', (self) => new PyList([...moduleState(self).modules.keys()]));
+  native(ModuleDict, '__contains__', (self, a) => moduleState(self).modules.has(String(a.get(0, 'key'))));
+  native(ModuleDict, 'keys', (self) => new PyList([...moduleState(self).modules.keys()]));
+  native(ModuleDict, 'values', (self) => new PyList([...moduleState(self).modules.values()]));
+  native(ModuleDict, 'items', (self) => new PyList([...moduleState(self).modules].map(([k, m]) => new PyTuple([k, m]))));
+  native(Module, 'add_module', (self, a) => {
+    const m = a.get(1, 'module');
+    if (m !== null && !(m instanceof PyInstance && m.cls.isSubclassOf(Module))) throw new PyError('TypeError', `${ip.typeName(m)} is not a Module subclass`);
+    ip.setattr(self, String(a.get(0, 'name')), m);
+    return null;
   });
 
   // Dropout: identity in eval mode; in training mode ATen's bernoulli mask from the default generator
@@ -1089,6 +1287,41 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     const std = kaiming(t, a);
     rt.randomFill(t, (out) => rng.normalFill(rt.gen, out, 0, std));
   });
+  // torch.nn.utils: gradient clipping as torch/nn/utils/clip_grad.py (1.13) computes it
+  const nnUtils = new PyModule('torch.nn.utils');
+  const paramsWithGrad = (v: PyValue): Tensor[] => (v instanceof Tensor ? [v] : ([...ip.iterate(v)] as Tensor[])).filter((p) => p.grad);
+  nnUtils.attrs.set('clip_grad_norm_', new PyBuiltin('clip_grad_norm_', (args, kw) => {
+    const a = new Args('clip_grad_norm_', args, kw, true);
+    const ps = paramsWithGrad(a.get(0, 'parameters'));
+    const maxNorm = a.num(1, 'max_norm');
+    const nt = a.get(2, 'norm_type', 2.0);
+    const normType = nt === 'inf' ? Infinity : Number(nt);
+    if (ps.length === 0) return Tensor.scalar(0, 'float32');
+    return noGrad(() => {
+      const total =
+        normType === Infinity
+          ? ps.length === 1
+            ? ops.maxAll(ops.abs(ps[0].grad!), true)
+            : ops.maxAll(ops.stack(ps.map((p) => ops.maxAll(ops.abs(p.grad!), true)), 0), true)
+          : ops.norm(ops.stack(ps.map((p) => ops.norm(p.grad!, normType, null, false)), 0), normType, null, false);
+      if (a.bool(3, 'error_if_nonfinite', false) && !Number.isFinite(total.item())) {
+        throw new PyError('RuntimeError', `The total norm of order ${pyFloatRepr(normType)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
+      }
+      const coef = ops.clamp(ops.rdiv(ops.add(total, 1e-6), maxNorm), null, 1.0);
+      for (const p of ps) ops.applyInPlace(p.grad!, (old) => ops.mul(old, coef));
+      return total;
+    });
+  }));
+  nnUtils.attrs.set('clip_grad_value_', new PyBuiltin('clip_grad_value_', (args, kw) => {
+    const a = new Args('clip_grad_value_', args, kw, true);
+    const v = a.num(1, 'clip_value');
+    noGrad(() => {
+      for (const p of paramsWithGrad(a.get(0, 'parameters'))) ops.applyInPlace(p.grad!, (old) => ops.clamp(old, -v, v));
+    });
+    return null;
+  }));
+  nn.attrs.set('utils', nnUtils);
+  ip.modules.set('torch.nn.utils', nnUtils);
   nn.attrs.set('init', init);
   nn.attrs.set('functional', F);
   ip.modules.set('torch.nn.init', init);
@@ -1190,7 +1423,7 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     const cls = new PyClass(kind, [Optimizer], OPTIM_MODULE[kind]);
     cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
       const self = args[0] as PyInstance;
-      const a = new Args(kind, args.slice(1), kw);
+      const a = new Args('__init__', args.slice(1), kw, true, kind);
       const paramsArg = [...ip.iterate(a.get(0, 'params'))];
       if (paramsArg.length === 0) throw new PyError('ValueError', 'optimizer got an empty parameter list');
       checkHyper(kind, a);
@@ -1199,7 +1432,7 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
         const g = new PyDict();
         g.set('params', new PyList([...ip.iterate(gi.get('params')!)]));
         defaults.forEach(([k, v], i) => {
-          const given = gi.get(k) ?? (i === 0 ? a.get(1, k, v === undefined ? undefined : v) : a.kw.get(k));
+          const given = gi.get(k) ?? (i === 0 ? (a.has(1, k) ? a.get(1, k) : undefined) : a.kw.get(k));
           if (given === undefined) {
             if (k === 'lr' && v === null) {
               throw new PyError('ValueError', "parameter group didn't specify a value of required optimization parameter lr");
