@@ -33,3 +33,62 @@ describe('mutation: shape errors name the tensor type', () => {
     );
   });
 });
+
+describe('mutation: torch.pow with a Python number as base', () => {
+  it('torch.pow(2, t) is aten pow.Scalar: PowBackward2 with one input, grad = result * log(2)', () => {
+    assert.strictEqual(
+      run(`import torch
+b = torch.tensor([1., 2., 3.], requires_grad=True)
+y = torch.pow(2, b)
+print(y, len(y.grad_fn.next_functions))
+y.sum().backward()
+print(b.grad)
+print(torch.pow(2, torch.tensor([1, 2])), torch.pow(2.5, torch.tensor([1, 2])))`),
+      'tensor([2., 4., 8.], grad_fn=<PowBackward2>) 1\ntensor([1.3863, 2.7726, 5.5452])\ntensor([2, 4]) tensor([2.5000, 6.2500])\n',
+    );
+  });
+});
+
+describe('mutation: __setitem__ values (python_variable_indexing.cpp)', () => {
+  it('basic indexing expands the value to the slice: expand errors', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.zeros(3, 4)\nx[0] = torch.tensor([1., 2.])'),
+      'RuntimeError: The expanded size of the tensor (4) must match the existing size (2) at non-singleton dimension 0.  Target sizes: [4].  Tensor sizes: [2]\n',
+    );
+    assert.strictEqual(
+      run('import torch\nx = torch.zeros(3, 4)\nx[:, 1] = torch.ones(3, 1)'),
+      'RuntimeError: expand(torch.FloatTensor{[3, 1]}, size=[3]): the number of sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)\n',
+    );
+  });
+
+  it('advanced indexing: index_put_ shape mismatch, after dropping leading 1s of the value', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.zeros(3, 4)\nx[[0, 1]] = torch.ones(3)'),
+      'RuntimeError: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [2, 4]\n',
+    );
+    assert.strictEqual(
+      run('import torch\nx = torch.zeros(3, 4)\nx[x == 0] = torch.ones(1, 3)'),
+      'RuntimeError: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [12]\n',
+    );
+  });
+
+  it('leading 1s and broadcastable values are accepted', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.zeros(3, 4)
+x[0] = torch.ones(1, 4)
+x[[1, 2]] = torch.ones(1, 1, 4) * 2
+x[:, 1:3] = torch.tensor([[7.], [8.], [9.]])
+print(x)`),
+      'tensor([[1., 7., 7., 1.],\n        [2., 8., 8., 2.],\n        [2., 9., 9., 2.]])\n',
+    );
+  });
+
+  it('a list or an ndarray is not a valid value', () => {
+    assert.strictEqual(run('import torch\nx = torch.zeros(3, 4)\nx[0] = [1, 2, 3, 4]'), "TypeError: can't assign a list to a torch.FloatTensor\n");
+    assert.strictEqual(
+      run('import torch\nimport numpy as np\nx = torch.zeros(2, dtype=torch.int64)\nx[0] = np.array([1])'),
+      "TypeError: can't assign a numpy.ndarray to a torch.LongTensor\n",
+    );
+  });
+});

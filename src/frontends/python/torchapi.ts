@@ -313,13 +313,12 @@ export class TorchRuntime implements HostOps {
 
   setitem(obj: PyValue, idx: PyValue, value: PyValue): boolean {
     if (!(obj instanceof Tensor)) return false;
-    const v = this.operand(value);
+    // THPVariable_setitem's valueToTensor takes a tensor, int, bool or float, nothing else (not a list, not an ndarray),
+    // before it looks at the index
+    const v = value instanceof PyNdArray ? undefined : this.operand(value);
     if (v === undefined) {
-      if (value instanceof PyList || value instanceof PyTuple) {
-        ops.setItem(obj, this.indexItems(idx), this.tensorFromData(value, obj.dtype));
-        return true;
-      }
-      throw new PyError('TypeError', `can't assign a ${pyTypeOf(value)} to a ${torchLegacy(obj.dtype)}`);
+      const tn = value instanceof PyNdArray ? 'numpy.ndarray' : value === null ? 'NoneType' : pyTypeOf(value);
+      throw new PyError('TypeError', `can't assign a ${tn} to a ${torchLegacy(obj.dtype)}`);
     }
     ops.setItem(obj, this.indexItems(idx), v instanceof Tensor ? v : Number(v));
     return true;

@@ -236,6 +236,14 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
   torchFns.exp = wrapTensorCheck('exp', method('exp'));
+  const powMethod = torchFns.pow;
+  torchFns.pow = (a) => {
+    const base = a.get(0, 'self');
+    if (typeof base === 'number' || typeof base === 'bigint' || typeof base === 'boolean') {
+      return ops.powScalarSelf(typeof base === 'boolean' ? (base ? 1n : 0n) : base, a.tensor(1, 'exponent'));
+    }
+    return powMethod(a);
+  };
   const torch = mod('torch', torchFns);
   for (const [k, d] of Object.entries(DTYPES)) torch.attrs.set(k, rt.dtypeObj(d));
   torch.attrs.set('__version__', '1.13.0a0');
