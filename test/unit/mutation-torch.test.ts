@@ -92,3 +92,39 @@ print(x)`),
     );
   });
 });
+
+describe('mutation: requires_grad and .grad setters (python_variable.cpp, VariableTypeManual.cpp)', () => {
+  it('the attribute setter: a bool, on a leaf; its own lowercase dtype message', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\ny.requires_grad = True'),
+      'RuntimeError: you can only change requires_grad flags of leaf variables.\n',
+    );
+    assert.strictEqual(run('import torch\nx = torch.ones(2)\nx.requires_grad = 1'), 'RuntimeError: requires_grad must be a bool\n');
+    assert.strictEqual(
+      run('import torch\nx = torch.tensor([1, 2])\nx.requires_grad = True'),
+      'RuntimeError: only Tensors of floating point and complex dtype can require gradients\n',
+    );
+  });
+
+  it('requires_grad_(True) on a non-leaf is allowed; requires_grad_() on ints is AutogradMeta\'s "Only Tensors" error', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\ny = (x * 2).requires_grad_()\nprint(y)\ny.requires_grad_(False)'),
+      "tensor([2., 2.], grad_fn=<MulBackward0>)\nRuntimeError: you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().\n",
+    );
+    assert.strictEqual(
+      run('import torch\ntorch.tensor([1, 2]).requires_grad_()'),
+      'RuntimeError: Only Tensors of floating point and complex dtype can require gradients\n',
+    );
+  });
+
+  it('assigning .grad checks the type, then the size', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\nx.grad = torch.tensor([1, 1])'),
+      'RuntimeError: assigned grad has data of a different type\n',
+    );
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\nx.grad = x'),
+      "RuntimeError: can't assign Variable as its own grad\n",
+    );
+  });
+});

@@ -353,10 +353,13 @@ export class TorchRuntime implements HostOps {
     if (!(obj instanceof Tensor)) return false;
     switch (name) {
       case 'requires_grad':
-        this.setRequiresGrad(obj, this.ip.truthy(v));
+        if (typeof v !== 'boolean') throw new PyError('RuntimeError', 'requires_grad must be a bool');
+        this.setRequiresGrad(obj, v, 'attr');
         return true;
       case 'grad':
         if (v !== null && !(v instanceof Tensor)) throw new PyError('TypeError', `assigned grad expected to be a Tensor or None but got grad of type ${pyTypeOf(v)}`);
+        if (v === obj) throw new PyError('RuntimeError', "can't assign Variable as its own grad");
+        if (v instanceof Tensor && v.dtype !== obj.dtype) throw new PyError('RuntimeError', 'assigned grad has data of a different type');
         if (v instanceof Tensor && v.shape.join() !== obj.shape.join()) throw new PyError('RuntimeError', 'assigned grad has data of a different size');
         obj.grad = v as Tensor | null;
         return true;
@@ -373,14 +376,25 @@ export class TorchRuntime implements HostOps {
     throw new PyError('AttributeError', `'Tensor' object attribute '${name}' is read-only`);
   }
 
-  setRequiresGrad(t: Tensor, v: boolean): void {
-    if (!t.isLeaf) {
-      throw new PyError(
+  /**
+   * `t.requires_grad = v` (via 'attr', THPVariable_set_requires_grad) or `t.requires_grad_(v)` and factories' requires_grad=
+   * (via 'method', VariableType's requires_grad_ then AutogradMeta::set_requires_grad), each with its own checks and texts.
+   */
+  setRequiresGrad(t: Tensor, v: boolean, via: 'attr' | 'method' = 'method'): void {
+    const leafError = (rg: boolean) =>
+      new PyError(
         'RuntimeError',
-        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+        'you can only change requires_grad flags of leaf variables.' +
+          (rg ? '' : " If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."),
       );
+    if (via === 'attr') {
+      if (!t.isLeaf) throw leafError(v);
+      if (v && !isFloating(t.dtype)) throw new PyError('RuntimeError', 'only Tensors of floating point and complex dtype can require gradients');
+    } else {
+      if (!t.isLeaf && !v) throw leafError(v);
+      if (v && !isFloating(t.dtype)) throw new PyError('RuntimeError', 'Only Tensors of floating point and complex dtype can require gradients');
+      if (!t.isLeaf) return;
     }
-    if (v && !isFloating(t.dtype)) throw new PyError('RuntimeError', 'only Tensors of floating point and complex dtype can require gradients');
     t.setRequiresGrad(v);
   }
 
