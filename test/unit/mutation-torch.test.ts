@@ -128,3 +128,37 @@ describe('mutation: requires_grad and .grad setters (python_variable.cpp, Variab
     );
   });
 });
+
+describe('mutation: torch.tensor(data) as tensor_new.cpp reads it', () => {
+  it('dtype inference promotes over all elements; empty lists count as the default dtype', () => {
+    assert.strictEqual(
+      run(`import torch
+print(torch.tensor([True, 1]), torch.tensor([1, 2.5]), torch.tensor([[], []]).dtype, torch.tensor([torch.tensor(1., dtype=torch.float64), 2]))`),
+      'tensor([1, 1]) tensor([1.0000, 2.5000]) torch.float32 tensor([1., 2.], dtype=torch.float64)\n',
+    );
+  });
+
+  it('sizes come from the first elements; a scalar where a sequence belongs is "not a sequence"', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor([[1, 2], 3])'), 'TypeError: not a sequence\n');
+    assert.strictEqual(run('import torch\ntorch.tensor([[1, 2], []])'), 'ValueError: expected sequence of length 2 at dim 1 (got 0)\n');
+  });
+
+  it('a sequence where a scalar belongs fails in store_scalar, by the target dtype', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor([1, [2, 3]])'), "TypeError: 'list' object cannot be interpreted as an integer\n");
+    assert.strictEqual(run('import torch\ntorch.tensor([1., [2, 3]])'), 'TypeError: must be real number, not list\n');
+  });
+
+  it('None and other objects: Could not infer dtype', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor([1, None])'), 'RuntimeError: Could not infer dtype of NoneType\n');
+    assert.strictEqual(run("import torch\ntorch.tensor({'a': 1})"), 'RuntimeError: Could not infer dtype of dict\n');
+  });
+});
+
+describe('mutation: backward(gradient) argument', () => {
+  it('a Python number is rejected by _make_grads', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\nx.sum().backward(2.0)'),
+      'TypeError: gradients can be either Tensors or None, but got float\n',
+    );
+  });
+});
