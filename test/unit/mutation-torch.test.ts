@@ -162,3 +162,27 @@ describe('mutation: backward(gradient) argument', () => {
     );
   });
 });
+
+describe('mutation: nll_loss / cross_entropy shape checks (LossNLL.cpp)', () => {
+  it('1-D input takes a 0-D target; otherwise nll_loss_forward reports a size mismatch', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nF.cross_entropy(torch.tensor([1., 2., 3.]), torch.tensor([2]))'),
+      'RuntimeError: size mismatch (got input: [3], target: [1])\n',
+    );
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nprint(F.cross_entropy(torch.tensor([1., 2., 3.]), torch.tensor(2)))'),
+      'tensor(0.4076)\n',
+    );
+  });
+
+  it('multi-target and 0-d inputs', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nF.cross_entropy(torch.tensor([[1., 2., 3.]]), torch.tensor([[2]]))'),
+      'RuntimeError: 0D or 1D target tensor expected, multi-target not supported\n',
+    );
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nF.nll_loss(torch.tensor(1.), torch.tensor(0))'),
+      'ValueError: Expected 1 or more dimensions (got 0)\n',
+    );
+  });
+});
