@@ -237,6 +237,33 @@ export function powTensor(a: Operand, b: Operand): Tensor {
   return out;
 }
 
+/** torch.pow(scalar, tensor) (aten pow.Scalar): one input, PowBackward2. */
+export function powScalarSelf(s: Scalar, b: Tensor): Tensor {
+  const dt = resultType(s, b);
+  const sv = scalarValue(s);
+  if (!isFloating(dt)) {
+    const bv = b.values();
+    for (let i = 0; i < bv.length; i++) {
+      if (bv[i] < 0) throw new TorchError('RuntimeError', 'Integers to negative integer powers are not allowed.');
+    }
+  }
+  const out = binaryMap(wrap(s, dt), b, dt, truncIfInt(dt, Math.pow));
+  const node = record('PowBackward2', [b], [out], ([g], n) => {
+    if (!g) return [null];
+    const r = n.unpack('result');
+    const exp = n.unpack('exponent');
+    // grad * result * log(self), with 0 where self == 0 and exponent >= 0
+    const lg = unaryMap(exp, r.dtype, (y) => (sv === 0 && y >= 0 ? 0 : Math.log(sv)));
+    return [mul(g, mul(r, lg))];
+  });
+  if (node) {
+    node.save('exponent', b);
+    node.save('result', out, true);
+    node.attrs.self = s;
+  }
+  return out;
+}
+
 /**
  * addcmul: self + value * t1 * t2, rounded as ATen's float32 kernel does: (value*t1) rounded,
  * then for tensors under 16 elements (the scalar loop, FMA-contracted) one fused multiply-add,

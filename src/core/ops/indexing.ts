@@ -1,6 +1,6 @@
 import { record } from '../autograd/node';
 import { isGradEnabled } from '../autograd/gradMode';
-import { allocate, castScalar } from '../dtype';
+import { allocate, castScalar, legacyTypeName } from '../dtype';
 import { TorchError } from '../errors';
 import { numel } from '../shape';
 import { Tensor } from '../tensor';
@@ -232,6 +232,9 @@ function targetPositions(t: Tensor, items: IndexItem[]): { offsets: ArrayLike<nu
  */
 export function setItem(t: Tensor, items: IndexItem[], value: Tensor | number): void {
   const valueNeedsGrad = value instanceof Tensor && value.requiresGrad;
+  const target = targetPositions(t, items);
+  // basic indexing copies into the view after expanding the value (expand's errors come first)
+  if (value instanceof Tensor && !target.advanced) checkBasicSetValue(value, target.shape);
   if (isGradEnabled()) {
     if (t.isLeaf && t.requiresGrad) {
       const basicOnly = items.every((i) => i.kind !== 'tensor');
@@ -243,16 +246,62 @@ export function setItem(t: Tensor, items: IndexItem[], value: Tensor | number): 
       );
     }
     checkInPlaceAllowed(t);
-    if (t.requiresGrad || valueNeedsGrad) {
-      applyInPlace(t, (old) => indexPut(old, items, value));
-      return;
+  }
+  if (value instanceof Tensor && target.advanced) {
+    // the value's leading 1s are dropped before index_put_ (slicePrefix1sSize)
+    let k = 0;
+    while (k < value.ndim && value.shape[k] === 1) k++;
+    const vshape = value.shape.slice(k);
+    if (!broadcastsTo(vshape, target.shape)) {
+      throw new TorchError(
+        'RuntimeError',
+        `shape mismatch: value tensor of shape [${vshape.join(', ')}] cannot be broadcast to indexing result of shape [${target.shape.join(', ')}]`,
+      );
     }
   }
-  const { offsets, shape } = targetPositions(t, items);
+  if (isGradEnabled() && (t.requiresGrad || valueNeedsGrad)) {
+    applyInPlace(t, (old) => indexPut(old, items, value));
+    return;
+  }
+  const { offsets, shape } = target;
   const data = t.storage.data;
   const src = value instanceof Tensor ? expandValues(value, shape) : new Float64Array(offsets.length).fill(value);
   for (let i = 0; i < offsets.length; i++) data[offsets[i]] = castScalar(t.dtype, src[i]);
   t.bumpVersion();
+}
+
+/** Whether a tensor of shape `from` can be expanded to `to` (is_expandable_to). */
+function broadcastsTo(from: number[], to: number[]): boolean {
+  if (from.length > to.length) return false;
+  for (let i = 1; i <= from.length; i++) {
+    const a = from[from.length - i];
+    if (a !== 1 && a !== to[to.length - i]) return false;
+  }
+  return true;
+}
+
+/** copy_to in PyTorch's setitem: leading 1s of the value are dropped, then it is expanded to the view's shape. */
+function checkBasicSetValue(value: Tensor, shape: number[]): void {
+  if (value.ndim === 0 || value.shape.join() === shape.join()) return;
+  let k = 0;
+  while (k < value.shape.length && value.shape[k] === 1) k++;
+  const vshape = value.shape.slice(k);
+  if (vshape.length > shape.length) {
+    throw new TorchError(
+      'RuntimeError',
+      `expand(${legacyTypeName(value.dtype)}{[${vshape.join(', ')}]}, size=[${shape.join(', ')}]): the number of sizes provided (${shape.length}) must be greater or equal to the number of dimensions in the tensor (${vshape.length})`,
+    );
+  }
+  const lead = shape.length - vshape.length;
+  vshape.forEach((cur, j) => {
+    const target = shape[j + lead];
+    if (cur !== 1 && cur !== target) {
+      throw new TorchError(
+        'RuntimeError',
+        `The expanded size of the tensor (${target}) must match the existing size (${cur}) at non-singleton dimension ${j + lead}.  Target sizes: [${shape.join(', ')}].  Tensor sizes: [${vshape.join(', ')}]`,
+      );
+    }
+  });
 }
 
 /** Out-of-place `old[items] = value` with its gradient (used to rebase an in-place assignment). */

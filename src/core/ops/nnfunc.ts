@@ -233,6 +233,16 @@ export function bceWithLogits(input: Tensor, target: Tensor, reduction: Reductio
 }
 
 export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  // nll_loss_nd, then nll_loss_forward's meta checks, then the kernel's
+  if (logp.ndim < 1) throw new TorchError('ValueError', `Expected 1 or more dimensions (got ${logp.ndim})`);
+  if (logp.ndim !== 1 && logp.shape[0] !== (target.shape[0] ?? 1)) {
+    throw new TorchError('ValueError', `Expected input batch_size (${logp.shape[0]}) to match target batch_size (${target.shape[0] ?? 1}).`);
+  }
+  if (logp.ndim > 2) throw new TorchError('NotImplementedError', 'nll_loss / cross_entropy over more than 2 dimensions is not supported by Autograd Lens yet');
+  if (target.ndim > 1) throw new TorchError('RuntimeError', '0D or 1D target tensor expected, multi-target not supported');
+  if (!(logp.ndim === 1 && target.ndim === 0) && logp.shape[0] !== target.shape[0]) {
+    throw new TorchError('RuntimeError', `size mismatch (got input: [${logp.shape.join(', ')}], target: [${target.shape.join(', ')}])`);
+  }
   if (target.dtype !== 'int64') {
     throw new TorchError('RuntimeError', `expected scalar type Long but found ${scalarTypeName(target.dtype)}`);
   }

@@ -1,5 +1,5 @@
 import { record } from '../autograd/node';
-import { allocate, promoteTypes as promote } from '../dtype';
+import { allocate, legacyTypeName, promoteTypes as promote } from '../dtype';
 import { TorchError } from '../errors';
 import { contiguousStrides, normDim, numel, sameShape } from '../shape';
 import { Tensor } from '../tensor';
@@ -172,7 +172,7 @@ export function expand(t: Tensor, sizes: number[]): Tensor {
   if (sizes.length < t.ndim) {
     throw new TorchError(
       'RuntimeError',
-      `expand(torch.FloatTensor{[${t.shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${t.ndim})`,
+      `expand(${legacyTypeName(t.dtype)}{[${t.shape.join(', ')}]}, size=[${sizes.join(', ')}]): the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${t.ndim})`,
     );
   }
   const lead = sizes.length - t.ndim;

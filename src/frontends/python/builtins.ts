@@ -382,7 +382,8 @@ export function scalarOfTensor(t: Tensor, how: 'int' | 'float' | 'item'): PyValu
   }
   const v = t.values()[0];
   if (how === 'int') {
-    if (!Number.isFinite(v)) throw new PyError('ValueError', 'cannot convert float NaN to integer');
+    if (Number.isNaN(v)) throw new PyError('ValueError', 'cannot convert float NaN to integer');
+    if (!Number.isFinite(v)) throw new PyError('OverflowError', 'cannot convert float infinity to integer');
     return BigInt(Math.trunc(v));
   }
   if (how === 'float') return v;

@@ -7,6 +7,7 @@ import {
   Node,
   noGrad,
   ops,
+  promoteTypes,
   setCurrentOrigin,
   setGradEnabled,
   Tensor,
@@ -109,46 +110,48 @@ export class TorchRuntime implements HostOps {
       return dtype ? noGrad(() => ops.cast(c, dtype)) : c;
     }
     if (data instanceof PyNdArray) return Tensor.fromData(data.tensor.copyValues(), data.tensor.shape, dtype ?? data.tensor.dtype);
-    const shape: number[] = [];
-    const flat: number[] = [];
-    let kind: 'bool' | 'int' | 'float' | null = null;
-    const rank = (k: 'bool' | 'int' | 'float') => ({ bool: 0, int: 1, float: 2 })[k];
-    const note = (k: 'bool' | 'int' | 'float') => {
-      if (!kind || rank(k) > rank(kind)) kind = k;
-    };
-    const walk = (v: PyValue, depth: number): void => {
+    // as torch/csrc/utils/tensor_new.cpp: infer_scalar_type over everything, compute_sizes from the first
+    // elements, then recursive_store checking each sequence against those sizes
+    const infer = (v: PyValue): DType => {
+      if (typeof v === 'boolean') return 'bool';
+      if (typeof v === 'bigint') return 'int64';
+      if (typeof v === 'number') return ops.getDefaultDtype();
+      if (typeof v === 'string') throw new PyError('TypeError', `new(): invalid data type 'str'`);
+      if (v instanceof Tensor) return v.dtype;
+      if (v instanceof PyNdArray) return v.tensor.dtype;
       if (v instanceof PyList || v instanceof PyTuple) {
-        if (shape.length <= depth) shape.push(v.items.length);
-        else if (shape[depth] !== v.items.length) {
-          throw new PyError('ValueError', `expected sequence of length ${shape[depth]} at dim ${depth} (got ${v.items.length})`);
-        }
-        for (const x of v.items) walk(x, depth + 1);
+        if (v.items.length === 0) return ops.getDefaultDtype();
+        return v.items.map(infer).reduce((a, b) => promoteTypes(a, b));
+      }
+      throw new PyError('RuntimeError', `Could not infer dtype of ${v === null ? 'NoneType' : pyTypeOf(v)}`);
+    };
+    const inferred = infer(data);
+    const shape: number[] = [];
+    for (let v: PyValue = data; v instanceof PyList || v instanceof PyTuple; v = v.items[0]) {
+      shape.push(v.items.length);
+      if (v.items.length === 0) break;
+    }
+    const dt = dtype ?? inferred;
+    const flat: number[] = [];
+    const store = (v: PyValue, dim: number): void => {
+      if (dim === shape.length) {
+        if (typeof v === 'boolean') flat.push(v ? 1 : 0);
+        else if (typeof v === 'bigint' || typeof v === 'number') flat.push(Number(v));
+        else if (v instanceof Tensor || v instanceof PyNdArray) flat.push(Number(scalarOfTensor(v instanceof Tensor ? v : v.tensor, 'float')));
+        else if (isFloating(dt)) throw new PyError('TypeError', `must be real number, not ${v === null ? 'NoneType' : pyTypeOf(v)}`);
+        else throw new PyError('TypeError', `'${v === null ? 'NoneType' : pyTypeOf(v)}' object cannot be interpreted as an integer`);
         return;
       }
-      if (depth < shape.length) {
-        throw new PyError('ValueError', `expected sequence of length ${shape[depth]} at dim ${depth} (got ${pyTypeOf(v)})`);
+      let items: PyValue[];
+      if (v instanceof PyList || v instanceof PyTuple) items = v.items;
+      else if (v instanceof Tensor && v.ndim > 0) items = [...this.ip.iterate(v)];
+      else throw new PyError('TypeError', 'not a sequence');
+      if (items.length !== shape[dim]) {
+        throw new PyError('ValueError', `expected sequence of length ${shape[dim]} at dim ${dim} (got ${items.length})`);
       }
-      if (typeof v === 'boolean') {
-        note('bool');
-        flat.push(v ? 1 : 0);
-      } else if (typeof v === 'bigint') {
-        note('int');
-        flat.push(Number(v));
-      } else if (typeof v === 'number') {
-        note('float');
-        flat.push(v);
-      } else if (v instanceof Tensor && v.numel === 1) {
-        note(isFloating(v.dtype) ? 'float' : v.dtype === 'bool' ? 'bool' : 'int');
-        flat.push(v.values()[0]);
-      } else if (v instanceof Tensor) {
-        throw new PyError('ValueError', 'only one element tensors can be converted to Python scalars');
-      } else {
-        throw new PyError('TypeError', `new(): invalid data type '${pyTypeOf(v)}'`);
-      }
+      for (const x of items) store(x, dim + 1);
     };
-    walk(data, 0);
-    const k = kind as 'bool' | 'int' | 'float' | null;
-    const dt = dtype ?? (k === 'bool' ? 'bool' : k === 'int' ? 'int64' : ops.getDefaultDtype());
+    store(data, 0);
     return ops.fromValues(flat, shape, dt);
   }
 
@@ -314,13 +317,12 @@ export class TorchRuntime implements HostOps {
 
   setitem(obj: PyValue, idx: PyValue, value: PyValue): boolean {
     if (!(obj instanceof Tensor)) return false;
-    const v = this.operand(value);
+    // THPVariable_setitem's valueToTensor takes a tensor, int, bool or float, nothing else (not a list, not an ndarray),
+    // before it looks at the index
+    const v = value instanceof PyNdArray ? undefined : this.operand(value);
     if (v === undefined) {
-      if (value instanceof PyList || value instanceof PyTuple) {
-        ops.setItem(obj, this.indexItems(idx), this.tensorFromData(value, obj.dtype));
-        return true;
-      }
-      throw new PyError('TypeError', `can't assign a ${pyTypeOf(value)} to a ${torchLegacy(obj.dtype)}`);
+      const tn = value instanceof PyNdArray ? 'numpy.ndarray' : value === null ? 'NoneType' : pyTypeOf(value);
+      throw new PyError('TypeError', `can't assign a ${tn} to a ${torchLegacy(obj.dtype)}`);
     }
     ops.setItem(obj, this.indexItems(idx), v instanceof Tensor ? v : Number(v));
     return true;
@@ -355,10 +357,13 @@ export class TorchRuntime implements HostOps {
     if (!(obj instanceof Tensor)) return false;
     switch (name) {
       case 'requires_grad':
-        this.setRequiresGrad(obj, this.ip.truthy(v));
+        if (typeof v !== 'boolean') throw new PyError('RuntimeError', 'requires_grad must be a bool');
+        this.setRequiresGrad(obj, v, 'attr');
         return true;
       case 'grad':
         if (v !== null && !(v instanceof Tensor)) throw new PyError('TypeError', `assigned grad expected to be a Tensor or None but got grad of type ${pyTypeOf(v)}`);
+        if (v === obj) throw new PyError('RuntimeError', "can't assign Variable as its own grad");
+        if (v instanceof Tensor && v.dtype !== obj.dtype) throw new PyError('RuntimeError', 'assigned grad has data of a different type');
         if (v instanceof Tensor && v.shape.join() !== obj.shape.join()) throw new PyError('RuntimeError', 'assigned grad has data of a different size');
         obj.grad = v as Tensor | null;
         return true;
@@ -375,14 +380,25 @@ export class TorchRuntime implements HostOps {
     throw new PyError('AttributeError', `'Tensor' object attribute '${name}' is read-only`);
   }
 
-  setRequiresGrad(t: Tensor, v: boolean): void {
-    if (!t.isLeaf) {
-      throw new PyError(
+  /**
+   * `t.requires_grad = v` (via 'attr', THPVariable_set_requires_grad) or `t.requires_grad_(v)` and factories' requires_grad=
+   * (via 'method', VariableType's requires_grad_ then AutogradMeta::set_requires_grad), each with its own checks and texts.
+   */
+  setRequiresGrad(t: Tensor, v: boolean, via: 'attr' | 'method' = 'method'): void {
+    const leafError = (rg: boolean) =>
+      new PyError(
         'RuntimeError',
-        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+        'you can only change requires_grad flags of leaf variables.' +
+          (rg ? '' : " If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."),
       );
+    if (via === 'attr') {
+      if (!t.isLeaf) throw leafError(v);
+      if (v && !isFloating(t.dtype)) throw new PyError('RuntimeError', 'only Tensors of floating point and complex dtype can require gradients');
+    } else {
+      if (!t.isLeaf && !v) throw leafError(v);
+      if (v && !isFloating(t.dtype)) throw new PyError('RuntimeError', 'Only Tensors of floating point and complex dtype can require gradients');
+      if (!t.isLeaf) return;
     }
-    if (v && !isFloating(t.dtype)) throw new PyError('RuntimeError', 'only Tensors of floating point and complex dtype can require gradients');
     t.setRequiresGrad(v);
   }
 
@@ -940,6 +956,10 @@ export class TorchRuntime implements HostOps {
     // autograd
     M.set('backward', (t, a) => {
       const g = a.get(0, 'gradient', null);
+      if (g !== null && !(g instanceof Tensor)) {
+        // torch.autograd._make_grads
+        throw new PyError('TypeError', `gradients can be either Tensors or None, but got ${pyTypeOf(g)}`);
+      }
       const retain = a.get(1, 'retain_graph', null);
       const create = a.bool(2, 'create_graph', false);
       this.backward(t, g instanceof Tensor ? g : null, retain === null ? create : ip.truthy(retain), create);

@@ -1,9 +1,10 @@
-import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, record, scalarTypeName, Tensor, warn } from '../../core';
+import { broadcastShapes, DType, isFloating, isGradEnabled, legacyTypeName, noGrad, ops, record, scalarTypeName, Tensor, warn } from '../../core';
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { Args, seqInts } from './args';
 import { Interpreter } from './interp';
+import { scalarOfTensor } from './builtins';
 import { installNumpy } from './numpyapi';
 import { installData } from './dataapi';
 import { checkDevice, DTYPES, makeDevice, sizeOf, TorchRuntime } from './torchapi';
@@ -285,6 +286,14 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
   torchFns.exp = wrapTensorCheck('exp', method('exp'));
+  const powMethod = torchFns.pow;
+  torchFns.pow = (a) => {
+    const base = a.get(0, 'self');
+    if (typeof base === 'number' || typeof base === 'bigint' || typeof base === 'boolean') {
+      return ops.powScalarSelf(typeof base === 'boolean' ? (base ? 1n : 0n) : base, a.tensor(1, 'exponent'));
+    }
+    return powMethod(a);
+  };
   const torch = mod('torch', torchFns);
   for (const [k, d] of Object.entries(DTYPES)) torch.attrs.set(k, rt.dtypeObj(d));
   torch.attrs.set('__version__', '1.13.0a0');
@@ -1424,7 +1433,11 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
       const self = args[0] as PyInstance;
       const a = new Args('__init__', args.slice(1), kw, true, kind);
-      const paramsArg = [...ip.iterate(a.get(0, 'params'))];
+      const paramsIn = a.get(0, 'params');
+      if (paramsIn instanceof Tensor) {
+        throw new PyError('TypeError', `params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${legacyTypeName(paramsIn.dtype)}`);
+      }
+      const paramsArg = [...ip.iterate(paramsIn)];
       if (paramsArg.length === 0) throw new PyError('ValueError', 'optimizer got an empty parameter list');
       checkHyper(kind, a);
       const groupsIn = paramsArg.length && paramsArg[0] instanceof PyDict ? (paramsArg as PyDict[]) : [dictOf([['params', new PyList(paramsArg)]])];
@@ -1804,21 +1817,116 @@ function adamStep(s: OptimState, decoupled: boolean): void {
 
 function installMath(): PyModule {
   const m = new PyModule('math');
-  const f = (name: string, fn: (...x: number[]) => number) => m.attrs.set(name, new PyBuiltin(name, (args) => fn(...args.map(Number))));
+  const domain = () => new PyError('ValueError', 'math domain error');
+  const range = () => new PyError('OverflowError', 'math range error');
+  // CPython's math functions take any real number (int, float, bool, or an object with __float__ such as a 1-element tensor)
+  const real = (v: PyValue | undefined): number => {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (v instanceof Tensor) return Number(scalarOfTensor(v, 'float'));
+    throw new PyError('TypeError', `must be real number, not ${v === undefined ? 'NoneType' : typeName(v)}`);
+  };
+  const toIntegral = (x: number): bigint => {
+    if (Number.isNaN(x)) throw new PyError('ValueError', 'cannot convert float NaN to integer');
+    if (!Number.isFinite(x)) throw new PyError('OverflowError', 'cannot convert float infinity to integer');
+    return BigInt(x);
+  };
+  const intArg = (v: PyValue | undefined, fname: string): bigint => {
+    if (typeof v === 'bigint') return v;
+    if (typeof v === 'boolean') return v ? 1n : 0n;
+    if (v instanceof Tensor && !isFloating(v.dtype) && v.numel === 1) return BigInt(v.item());
+    throw new PyError('TypeError', `'${v === undefined ? 'NoneType' : typeName(v)}' object cannot be interpreted as an integer`);
+  };
+  const typeName = (v: PyValue): string =>
+    v === null ? 'NoneType' : typeof v === 'string' ? 'str' : v instanceof PyList ? 'list' : v instanceof PyTuple ? 'tuple' : v instanceof PyDict ? 'dict' : 'object';
+  /** A libm-style function of floats: nan in gives nan out; a nan or inf out of finite input is a domain or range error. */
+  const f = (name: string, fn: (...x: number[]) => number, overflowIsRange = true) =>
+    m.attrs.set(name, new PyBuiltin(name, (args) => {
+      const xs = args.map(real);
+      const r = fn(...xs);
+      if (Number.isNaN(r) && !xs.some(Number.isNaN)) throw domain();
+      if (!Number.isFinite(r) && !Number.isNaN(r) && xs.every(Number.isFinite)) throw overflowIsRange ? range() : domain();
+      return r;
+    }));
   f('sqrt', Math.sqrt);
   f('exp', Math.exp);
-  f('log', (x, b) => (b === undefined || Number.isNaN(b) ? Math.log(x) : Math.log(x) / Math.log(b)));
+  f('expm1', Math.expm1);
+  f('log', (x, b) => {
+    if (x <= 0 || (b !== undefined && b <= 0)) return NaN;
+    return b === undefined ? Math.log(x) : Math.log(x) / Math.log(b);
+  }, false);
+  f('log10', (x) => (x <= 0 ? NaN : Math.log10(x)), false);
+  f('log2', (x) => (x <= 0 ? NaN : Math.log2(x)), false);
+  f('log1p', (x) => (x <= -1 ? NaN : Math.log1p(x)), false);
   f('sin', Math.sin);
   f('cos', Math.cos);
+  f('tan', Math.tan);
+  f('asin', Math.asin);
+  f('acos', Math.acos);
+  f('atan', Math.atan);
+  f('atan2', Math.atan2);
+  f('sinh', Math.sinh);
+  f('cosh', Math.cosh);
   f('tanh', Math.tanh);
-  f('pow', Math.pow);
+  f('asinh', Math.asinh);
+  f('acosh', Math.acosh);
+  f('atanh', (x) => (Math.abs(x) >= 1 ? NaN : Math.atanh(x)), false);
+  f('pow', (x, y) => {
+    if (x === 0 && y < 0) return NaN;
+    return Math.pow(x, y);
+  }, true);
   f('fabs', Math.abs);
-  m.attrs.set('floor', new PyBuiltin('floor', ([x]) => BigInt(Math.floor(Number(x)))));
-  m.attrs.set('ceil', new PyBuiltin('ceil', ([x]) => BigInt(Math.ceil(Number(x)))));
-  m.attrs.set('isclose', new PyBuiltin('isclose', ([a, b]) => Math.abs(Number(a) - Number(b)) <= 1e-9 * Math.max(Math.abs(Number(a)), Math.abs(Number(b)))));
+  f('hypot', Math.hypot);
+  f('degrees', (x) => (x * 180) / Math.PI);
+  f('radians', (x) => (x * Math.PI) / 180);
+  f('copysign', (x, y) => (Object.is(y, -0) || y < 0 ? -Math.abs(x) : Math.abs(x)));
+  f('fmod', (x, y) => (y === 0 ? NaN : x % y));
+  f('cbrt', Math.cbrt);
+  f('exp2', (x) => Math.pow(2, x));
+  const pred = (name: string, fn: (x: number) => boolean) => m.attrs.set(name, new PyBuiltin(name, ([x]) => fn(real(x))));
+  pred('isnan', Number.isNaN);
+  pred('isinf', (x) => x === Infinity || x === -Infinity);
+  pred('isfinite', Number.isFinite);
+  const rounding = (name: string, fn: (x: number) => number) =>
+    m.attrs.set(name, new PyBuiltin(name, ([x]) => (typeof x === 'bigint' ? x : typeof x === 'boolean' ? (x ? 1n : 0n) : toIntegral(fn(real(x))))));
+  rounding('floor', Math.floor);
+  rounding('ceil', Math.ceil);
+  rounding('trunc', Math.trunc);
+  m.attrs.set('isclose', new PyBuiltin('isclose', ([a, b], kw) => {
+    const x = real(a);
+    const y = real(b);
+    const rel = kw.has('rel_tol') ? real(kw.get('rel_tol')) : 1e-9;
+    const abs = kw.has('abs_tol') ? real(kw.get('abs_tol')) : 0;
+    if (x === y) return true;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
+    const d = Math.abs(x - y);
+    return d <= Math.abs(rel * y) || d <= Math.abs(rel * x) || d <= abs;
+  }));
+  m.attrs.set('factorial', new PyBuiltin('factorial', ([x]) => {
+    if (typeof x === 'number') throw new PyError('TypeError', "'float' object cannot be interpreted as an integer");
+    const n = intArg(x, 'factorial');
+    if (n < 0n) throw new PyError('ValueError', 'factorial() not defined for negative values');
+    let r = 1n;
+    for (let i = 2n; i <= n; i++) r *= i;
+    return r;
+  }));
+  m.attrs.set('gcd', new PyBuiltin('gcd', (args) => {
+    let g = 0n;
+    for (const v of args) {
+      let b = intArg(v, 'gcd');
+      if (b < 0n) b = -b;
+      let a = g;
+      while (b !== 0n) [a, b] = [b, a % b];
+      g = a;
+    }
+    return g;
+  }));
   m.attrs.set('pi', Math.PI);
   m.attrs.set('e', Math.E);
+  m.attrs.set('tau', 2 * Math.PI);
   m.attrs.set('inf', Infinity);
+  m.attrs.set('nan', NaN);
   return m;
 }
 

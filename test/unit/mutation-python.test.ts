@@ -1,0 +1,35 @@
+import * as assert from 'assert';
+import { splitCells } from '../../src/frontends/python/cells';
+import { runCells } from '../../src/frontends/python/runner';
+
+/** Runs a snippet and returns what its cells printed (stdout, then "Type: message" if one was raised). */
+function run(src: string): string {
+  const res = runCells(splitCells(src)).cells;
+  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
+}
+
+/** Python-level behaviour found by mutating the public oracle cases; expected texts from CPython 3.11's sources. */
+describe('mutation: CPython math module', () => {
+  it('domain and range errors (Modules/mathmodule.c: "math domain error", "math range error")', () => {
+    assert.strictEqual(run('import math\nmath.sqrt(-1)'), 'ValueError: math domain error\n');
+    assert.strictEqual(run('import math\nmath.log(0)'), 'ValueError: math domain error\n');
+    assert.strictEqual(run('import math\nmath.log(-2.0, 10)'), 'ValueError: math domain error\n');
+    assert.strictEqual(run('import math\nmath.exp(1000)'), 'OverflowError: math range error\n');
+    assert.strictEqual(run("import math\nmath.sqrt('a')"), 'TypeError: must be real number, not str\n');
+    assert.strictEqual(run("import math\nmath.floor(float('inf'))"), 'OverflowError: cannot convert float infinity to integer\n');
+  });
+
+  it('values, ints from floor/ceil/trunc, tensors through __float__', () => {
+    assert.strictEqual(
+      run(`import math, torch
+print(math.sqrt(4), math.sqrt(torch.tensor(9.)), math.log(8, 2), math.floor(2.5), math.ceil(-0.5), math.trunc(-2.7))
+print(math.log10(1000), math.factorial(5), math.isnan(float('nan')), math.gcd(12, 18), math.inf, math.isinf(-math.inf))`),
+      '2.0 3.0 3.0 2 0 -2\n3.0 120 True 6 inf True\n',
+    );
+  });
+
+  it('int() of an infinite tensor is an OverflowError, of nan a ValueError', () => {
+    assert.strictEqual(run("import torch\nint(torch.tensor(float('inf')))"), 'OverflowError: cannot convert float infinity to integer\n');
+    assert.strictEqual(run("import torch\nint(torch.tensor(float('nan')))"), 'ValueError: cannot convert float NaN to integer\n');
+  });
+});

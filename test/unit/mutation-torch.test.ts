@@ -1,0 +1,188 @@
+import * as assert from 'assert';
+import { splitCells } from '../../src/frontends/python/cells';
+import { runCells } from '../../src/frontends/python/runner';
+
+/** Runs a snippet and returns what its cells printed (stdout, then "Type: message" if one was raised). */
+function run(src: string): string {
+  const res = runCells(splitCells(src)).cells;
+  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
+}
+
+/** torch behaviour found by mutating the public oracle cases; expected texts from PyTorch 1.13's sources. */
+describe('mutation: torch.optim constructors', () => {
+  it('SGD without lr: the required default is caught by add_param_group', () => {
+    assert.strictEqual(
+      run('import torch\nw = torch.ones(2, requires_grad=True)\ntorch.optim.SGD([w])'),
+      "ValueError: parameter group didn't specify a value of required optimization parameter lr\n",
+    );
+  });
+
+  it('a bare tensor as params is a TypeError naming torch.typename', () => {
+    assert.strictEqual(
+      run('import torch\nw = torch.ones(2, requires_grad=True)\ntorch.optim.SGD(w, lr=0.1)'),
+      'TypeError: params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.FloatTensor\n',
+    );
+  });
+});
+
+describe('mutation: shape errors name the tensor type', () => {
+  it('expand with too few sizes on a LongTensor', () => {
+    assert.strictEqual(
+      run('import torch\ntorch.ones(2, 3, dtype=torch.int64).expand(3)'),
+      'RuntimeError: expand(torch.LongTensor{[2, 3]}, size=[3]): the number of sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)\n',
+    );
+  });
+});
+
+describe('mutation: torch.pow with a Python number as base', () => {
+  it('torch.pow(2, t) is aten pow.Scalar: PowBackward2 with one input, grad = result * log(2)', () => {
+    assert.strictEqual(
+      run(`import torch
+b = torch.tensor([1., 2., 3.], requires_grad=True)
+y = torch.pow(2, b)
+print(y, len(y.grad_fn.next_functions))
+y.sum().backward()
+print(b.grad)
+print(torch.pow(2, torch.tensor([1, 2])), torch.pow(2.5, torch.tensor([1, 2])))`),
+      'tensor([2., 4., 8.], grad_fn=<PowBackward2>) 1\ntensor([1.3863, 2.7726, 5.5452])\ntensor([2, 4]) tensor([2.5000, 6.2500])\n',
+    );
+  });
+});
+
+describe('mutation: __setitem__ values (python_variable_indexing.cpp)', () => {
+  it('basic indexing expands the value to the slice: expand errors', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.zeros(3, 4)\nx[0] = torch.tensor([1., 2.])'),
+      'RuntimeError: The expanded size of the tensor (4) must match the existing size (2) at non-singleton dimension 0.  Target sizes: [4].  Tensor sizes: [2]\n',
+    );
+    assert.strictEqual(
+      run('import torch\nx = torch.zeros(3, 4)\nx[:, 1] = torch.ones(3, 1)'),
+      'RuntimeError: expand(torch.FloatTensor{[3, 1]}, size=[3]): the number of sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)\n',
+    );
+  });
+
+  it('advanced indexing: index_put_ shape mismatch, after dropping leading 1s of the value', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.zeros(3, 4)\nx[[0, 1]] = torch.ones(3)'),
+      'RuntimeError: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [2, 4]\n',
+    );
+    assert.strictEqual(
+      run('import torch\nx = torch.zeros(3, 4)\nx[x == 0] = torch.ones(1, 3)'),
+      'RuntimeError: shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [12]\n',
+    );
+  });
+
+  it('leading 1s and broadcastable values are accepted', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.zeros(3, 4)
+x[0] = torch.ones(1, 4)
+x[[1, 2]] = torch.ones(1, 1, 4) * 2
+x[:, 1:3] = torch.tensor([[7.], [8.], [9.]])
+print(x)`),
+      'tensor([[1., 7., 7., 1.],\n        [2., 8., 8., 2.],\n        [2., 9., 9., 2.]])\n',
+    );
+  });
+
+  it('a list or an ndarray is not a valid value', () => {
+    assert.strictEqual(run('import torch\nx = torch.zeros(3, 4)\nx[0] = [1, 2, 3, 4]'), "TypeError: can't assign a list to a torch.FloatTensor\n");
+    assert.strictEqual(
+      run('import torch\nimport numpy as np\nx = torch.zeros(2, dtype=torch.int64)\nx[0] = np.array([1])'),
+      "TypeError: can't assign a numpy.ndarray to a torch.LongTensor\n",
+    );
+  });
+});
+
+describe('mutation: requires_grad and .grad setters (python_variable.cpp, VariableTypeManual.cpp)', () => {
+  it('the attribute setter: a bool, on a leaf; its own lowercase dtype message', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\ny.requires_grad = True'),
+      'RuntimeError: you can only change requires_grad flags of leaf variables.\n',
+    );
+    assert.strictEqual(run('import torch\nx = torch.ones(2)\nx.requires_grad = 1'), 'RuntimeError: requires_grad must be a bool\n');
+    assert.strictEqual(
+      run('import torch\nx = torch.tensor([1, 2])\nx.requires_grad = True'),
+      'RuntimeError: only Tensors of floating point and complex dtype can require gradients\n',
+    );
+  });
+
+  it('requires_grad_(True) on a non-leaf is allowed; requires_grad_() on ints is AutogradMeta\'s "Only Tensors" error', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\ny = (x * 2).requires_grad_()\nprint(y)\ny.requires_grad_(False)'),
+      "tensor([2., 2.], grad_fn=<MulBackward0>)\nRuntimeError: you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().\n",
+    );
+    assert.strictEqual(
+      run('import torch\ntorch.tensor([1, 2]).requires_grad_()'),
+      'RuntimeError: Only Tensors of floating point and complex dtype can require gradients\n',
+    );
+  });
+
+  it('assigning .grad checks the type, then the size', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\nx.grad = torch.tensor([1, 1])'),
+      'RuntimeError: assigned grad has data of a different type\n',
+    );
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\nx.grad = x'),
+      "RuntimeError: can't assign Variable as its own grad\n",
+    );
+  });
+});
+
+describe('mutation: torch.tensor(data) as tensor_new.cpp reads it', () => {
+  it('dtype inference promotes over all elements; empty lists count as the default dtype', () => {
+    assert.strictEqual(
+      run(`import torch
+print(torch.tensor([True, 1]), torch.tensor([1, 2.5]), torch.tensor([[], []]).dtype, torch.tensor([torch.tensor(1., dtype=torch.float64), 2]))`),
+      'tensor([1, 1]) tensor([1.0000, 2.5000]) torch.float32 tensor([1., 2.], dtype=torch.float64)\n',
+    );
+  });
+
+  it('sizes come from the first elements; a scalar where a sequence belongs is "not a sequence"', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor([[1, 2], 3])'), 'TypeError: not a sequence\n');
+    assert.strictEqual(run('import torch\ntorch.tensor([[1, 2], []])'), 'ValueError: expected sequence of length 2 at dim 1 (got 0)\n');
+  });
+
+  it('a sequence where a scalar belongs fails in store_scalar, by the target dtype', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor([1, [2, 3]])'), "TypeError: 'list' object cannot be interpreted as an integer\n");
+    assert.strictEqual(run('import torch\ntorch.tensor([1., [2, 3]])'), 'TypeError: must be real number, not list\n');
+  });
+
+  it('None and other objects: Could not infer dtype', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor([1, None])'), 'RuntimeError: Could not infer dtype of NoneType\n');
+    assert.strictEqual(run("import torch\ntorch.tensor({'a': 1})"), 'RuntimeError: Could not infer dtype of dict\n');
+  });
+});
+
+describe('mutation: backward(gradient) argument', () => {
+  it('a Python number is rejected by _make_grads', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\nx.sum().backward(2.0)'),
+      'TypeError: gradients can be either Tensors or None, but got float\n',
+    );
+  });
+});
+
+describe('mutation: nll_loss / cross_entropy shape checks (LossNLL.cpp)', () => {
+  it('1-D input takes a 0-D target; otherwise nll_loss_forward reports a size mismatch', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nF.cross_entropy(torch.tensor([1., 2., 3.]), torch.tensor([2]))'),
+      'RuntimeError: size mismatch (got input: [3], target: [1])\n',
+    );
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nprint(F.cross_entropy(torch.tensor([1., 2., 3.]), torch.tensor(2)))'),
+      'tensor(0.4076)\n',
+    );
+  });
+
+  it('multi-target and 0-d inputs', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nF.cross_entropy(torch.tensor([[1., 2., 3.]]), torch.tensor([[2]]))'),
+      'RuntimeError: 0D or 1D target tensor expected, multi-target not supported\n',
+    );
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nF.nll_loss(torch.tensor(1.), torch.tensor(0))'),
+      'ValueError: Expected 1 or more dimensions (got 0)\n',
+    );
+  });
+});
