@@ -50,10 +50,14 @@ export class CellOutputs implements vscode.Disposable {
         if (!cell) return;
         const { text, isError } = outputOf(cell);
         if (!text) return;
-        const line = this.lastCodeLine(session, ran.startLine, ran.lineCount);
+        // a cell that failed shows its error beside the line that raised it (the lines after it
+        // never ran); otherwise the output goes after the cell's last line of code
+        const at = cell.error && cell.errorRange ? session.map.toDoc(cell.errorRange.line) : undefined;
+        const line = at ?? this.lastCodeLine(session, ran.startLine, ran.lineCount);
         if (!line) return;
         const lines = text.split('\n');
-        let inline = lines[0].length > MAX_INLINE ? lines[0].slice(0, MAX_INLINE - 1) + '…' : lines[0];
+        const first = isError && at ? cell.error! : lines[0];
+        let inline = first.length > MAX_INLINE ? first.slice(0, MAX_INLINE - 1) + '…' : first;
         if (lines.length > 1) inline += `  (+${lines.length - 1} lines)`;
         const list = this.placed.get(line.uri) ?? [];
         list.push({ line: line.line, text: `⇒ ${inline}`, full: text, isError });

@@ -217,9 +217,12 @@ describe('editor', () => {
     const [message, hint] = d.message.split('\n');
     assert.strictEqual(message, 'RuntimeError: grad can be implicitly created only for scalar outputs');
     assert.match(hint, /torch\.ones_like|\.sum\(\)\.backward\(\)/);
-    // the cell's output shows the error too
+    // the cell's output shows the error too, beside the line that raised it
     const outputs = (await api()).cellOutputs(editor.document.uri);
-    assert.ok(outputs.some((o) => o.text.includes('RuntimeError: grad can be implicitly created')));
+    assert.deepStrictEqual(
+      outputs.map((o) => [o.line, o.text]),
+      [[4, '⇒ RuntimeError: grad can be implicitly created only for scalar outputs']],
+    );
   });
 
   it('follows PyTorch 2.x\'s zero_grad() when autogradLens.zeroGradSetsToNone is on', async () => {

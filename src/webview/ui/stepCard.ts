@@ -55,6 +55,17 @@ export function renderStepCard(view: StepView, names: Names, a: CardActions): HT
   const card = h('section', { class: 'al-card', attrs: { 'aria-live': 'polite' } });
   const p = view.pass;
   if (!p) {
+    const failed = names.trace.cells.find((c) => c.error);
+    if (failed?.error) {
+      // e.g. backward() on a non-scalar: the call raised, so no pass was recorded
+      card.append(
+        h('div', { class: 'al-eyebrow' }, h('span', { text: 'No backward pass completed' }), lineLink(failed.errorRange?.line, a)),
+        h('p', { class: 'al-muted', text: 'The run stopped with an error before a backward pass finished:' }),
+        h('pre', { class: 'al-error-text', text: failed.error }),
+        h('p', { class: 'al-muted', text: 'The graph shows what autograd recorded up to there.' }),
+      );
+      return card;
+    }
     card.append(
       h('div', { class: 'al-eyebrow', text: 'No backward pass' }),
       h('p', { class: 'al-muted', text: 'This run never called backward() or torch.autograd.grad(), so there is nothing to step through. The graph shows what autograd recorded.' }),
