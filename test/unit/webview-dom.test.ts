@@ -100,6 +100,19 @@ describe('webview DOM: hostile trace strings stay text', () => {
     assertInert(c2, CLOSE, 'before', '= after');
   });
 
+  it('with no pass because the run failed, the step card shows the error (as text) and links its line', () => {
+    const t = hostileTrace();
+    const failed: Trace = { ...t, passes: [], cells: [{ ...t.cells[0], error: `RuntimeError: ${SCRIPT}`, errorRange: { line: 7, col: 0, endLine: 7, endCol: 3 } }] };
+    const revealed: number[] = [];
+    const card = renderStepCard(stepView(failed, { pass: 0, step: 0 }), new Names(failed), { selectNode() {}, revealLine: (l: number) => revealed.push(l), step() {} });
+    document.body.appendChild(card);
+    assertInert(card, 'No backward pass completed', `RuntimeError: ${SCRIPT}`);
+    (card.querySelector('.al-line') as HTMLElement).click();
+    assert.deepStrictEqual(revealed, [7]);
+    const ok: Trace = { ...t, passes: [] };
+    assertInert(renderStepCard(stepView(ok, { pass: 0, step: 0 }), new Names(ok), { selectNode() {}, revealLine() {}, step() {} }), 'never called backward()');
+  });
+
   it('the inspector (tensor with .grad and optimizer history, node, group) renders text only', () => {
     const t = hostileTrace();
     const names = new Names(t);
