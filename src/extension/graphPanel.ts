@@ -74,9 +74,10 @@ export class GraphPanel implements vscode.Disposable {
   private delivered: unknown;
   private highlighted: number | null = null;
   private pendingExports: ((svg: string | undefined) => void)[] = [];
-  /** When the trace now being drawn was asked for, for the latency report. */
-  private requestedAt: number | undefined;
-  /** The same moment on the wall clock, and what happened since (for the latency breakdown). */
+  /**
+   * When the trace now being drawn was asked for (wall clock, comparable with the page's times)
+   * and what happened since: the latency report and its breakdown.
+   */
   private timeline: { requested: number; panelCreated?: number; page?: PageTiming; traceSent?: number } | undefined;
   /** A trace is being made: a page that becomes ready waits for it rather than drawing the old one. */
   private awaitingTrace = false;
@@ -129,7 +130,6 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private setRequested(startedAt: number): void {
-    this.requestedAt = startedAt;
     this.timeline = { requested: Date.now() - (performance.now() - startedAt) };
   }
 
@@ -151,7 +151,6 @@ export class GraphPanel implements vscode.Disposable {
   traceSettled(): void {
     if (!this.awaitingTrace) return;
     this.awaitingTrace = false;
-    this.requestedAt = undefined;
     this.timeline = undefined;
     this.sendTrace();
   }
@@ -256,24 +255,18 @@ export class GraphPanel implements vscode.Disposable {
         for (const f of this.pendingExports.slice()) f(msg.content);
         break;
       case 'rendered': {
-        const at = performance.now();
-        const latencyMs = this.requestedAt !== undefined ? at - this.requestedAt : undefined;
         const t = this.timeline;
-        let phases: LatencyPhases | undefined;
-        if (t) {
-          const since = (v: number | undefined) => (v === undefined ? undefined : v - t.requested);
-          phases = {
-            panelCreated: since(t.panelCreated),
-            pageStart: since(t.page?.origin),
-            script: since(t.page?.script),
-            ready: since(t.page?.ready),
-            traceSent: since(t.traceSent),
-            drawn: Date.now() - t.requested,
-          };
-        }
-        this.requestedAt = undefined;
+        const since = (v: number | undefined) => (v === undefined || !t ? undefined : v - t.requested);
+        const phases: LatencyPhases | undefined = t && {
+          panelCreated: since(t.panelCreated),
+          pageStart: since(t.page?.origin),
+          script: since(t.page?.script),
+          ready: since(t.page?.ready),
+          traceSent: since(t.traceSent),
+          drawn: Date.now() - t.requested,
+        };
         this.timeline = undefined;
-        this.lastRender = { nodes: msg.nodes, millis: msg.millis, latencyMs, at, phases };
+        this.lastRender = { nodes: msg.nodes, millis: msg.millis, latencyMs: phases?.drawn, at: performance.now(), phases };
         break;
       }
     }
