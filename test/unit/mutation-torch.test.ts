@@ -186,3 +186,34 @@ describe('mutation: nll_loss / cross_entropy shape checks (LossNLL.cpp)', () => 
     );
   });
 });
+
+describe('mutation: nn.Module.__setattr__ (torch/nn/modules/module.py)', () => {
+  it('a plain tensor where a Parameter is registered is a TypeError naming torch.typename', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn as nn\nm = nn.Linear(2, 1)\nm.weight = torch.tensor([[1., 2.]])'),
+      "TypeError: cannot assign 'torch.FloatTensor' as parameter 'weight' (torch.nn.Parameter or None expected)\n",
+    );
+    assert.strictEqual(
+      run('import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(1, 1)\nm = M()\nm.fc = 5'),
+      "TypeError: cannot assign 'int' as child module 'fc' (torch.nn.Module or None expected)\n",
+    );
+  });
+
+  it('None unregisters a parameter (Linear prints bias=False)', () => {
+    assert.strictEqual(
+      run('import torch.nn as nn\nm = nn.Linear(2, 1)\nm.bias = None\nprint(m, m.bias, len(list(m.parameters())))'),
+      'Linear(in_features=2, out_features=1, bias=False) None 1\n',
+    );
+  });
+
+  it('forgetting super().__init__(): modules and parameters cannot be assigned', () => {
+    assert.strictEqual(
+      run('import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        self.fc = nn.Linear(1, 1)\nM()'),
+      'AttributeError: cannot assign module before Module.__init__() call\n',
+    );
+    assert.strictEqual(
+      run('import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        self.w = nn.Parameter(torch.ones(1))\nM()'),
+      'AttributeError: cannot assign parameters before Module.__init__() call\n',
+    );
+  });
+});

@@ -719,6 +719,12 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   const prevSet = rt.setattr.bind(rt);
   rt.setattr = (obj, name, v) => {
     if (obj instanceof PyInstance && obj.cls.isSubclassOf(Module)) {
+      if (!obj.native) {
+        // Module.__setattr__ before Module.__init__ (a subclass that forgot super().__init__())
+        if (v instanceof Tensor && v.isParameter) throw new PyError('AttributeError', 'cannot assign parameters before Module.__init__() call');
+        if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) throw new PyError('AttributeError', 'cannot assign module before Module.__init__() call');
+        return prevSet(obj, name, v);
+      }
       const st = moduleState(obj);
       if (v instanceof Tensor && v.isParameter) {
         st.params.set(name, v);
@@ -726,14 +732,28 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
       } else if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) {
         st.modules.set(name, v);
         st.params.delete(name);
-      } else if (v === null && st.params.has(name)) {
+      } else if (st.params.has(name)) {
+        if (v !== null) {
+          throw new PyError('TypeError', `cannot assign '${torchTypename(v)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+        }
         st.params.set(name, null);
-      } else if (st.buffers?.has(name) && (v === null || v instanceof Tensor)) {
+      } else if (st.modules.has(name) && v !== null) {
+        throw new PyError('TypeError', `cannot assign '${torchTypename(v)}' as child module '${name}' (torch.nn.Module or None expected)`);
+      } else if (st.buffers?.has(name)) {
+        if (v !== null && !(v instanceof Tensor)) {
+          throw new PyError('TypeError', `cannot assign '${torchTypename(v)}' as buffer '${name}' (torch.Tensor or None expected)`);
+        }
         st.buffers.set(name, v as Tensor | null);
         return true;
       }
     }
     return prevSet(obj, name, v);
+  };
+  /** torch.typename: a tensor's legacy type name, else the object's (module-qualified) class name. */
+  const torchTypename = (v: PyValue): string => {
+    if (v instanceof Tensor) return legacyTypeName(v.dtype);
+    if (v instanceof PyInstance) return v.cls.module && v.cls.module !== 'builtins' ? `${v.cls.module}.${v.cls.name}` : v.cls.name;
+    return ip.typeName(v);
   };
   const prevGet = rt.getattr.bind(rt);
   rt.getattr = (obj, name) => {
