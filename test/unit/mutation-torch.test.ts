@@ -217,3 +217,27 @@ describe('mutation: nn.Module.__setattr__ (torch/nn/modules/module.py)', () => {
     );
   });
 });
+
+describe('mutation: reductions on integer tensors and frobenius over two dims', () => {
+  it('std/var refuse integer input (std_var_out)', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor([1, 2]).std()'), 'RuntimeError: std and var only support floating point and complex dtypes\n');
+    assert.strictEqual(run('import torch\ntorch.tensor([1, 2]).var(0)'), 'RuntimeError: std and var only support floating point and complex dtypes\n');
+  });
+
+  it('norm of an integer tensor is refused by norm.ScalarOpt_dim; logsumexp of ints is floating', () => {
+    assert.strictEqual(
+      run('import torch\ntorch.tensor([[1, 2], [3, 4]]).norm()'),
+      'RuntimeError: norm(): input dtype should be either floating point or complex. Got Long instead.\n',
+    );
+    assert.strictEqual(run('import torch\nprint(torch.tensor([[1, 2], [3, 4]]).logsumexp(1))'), 'tensor([2.3133, 4.3133])\n');
+  });
+
+  it("p='fro' over two dims is frobenius_norm's sqrt(sum(x * x))", () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+print(x.norm(), x.norm(dim=(0, 1)), x.norm(p=1, dim=(0, 1)))`),
+      'tensor(5.4772, grad_fn=<NormBackward1>) tensor(5.4772, grad_fn=<SqrtBackward0>) tensor(10., grad_fn=<NormBackward1>)\n',
+    );
+  });
+});

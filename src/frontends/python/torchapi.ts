@@ -8,6 +8,7 @@ import {
   noGrad,
   ops,
   promoteTypes,
+  scalarTypeName,
   setCurrentOrigin,
   setGradEnabled,
   Tensor,
@@ -822,9 +823,16 @@ export class TorchRuntime implements HostOps {
     M.set('var', varstd(false));
     M.set('std', varstd(true));
     M.set('norm', (t, a) => {
-      const p = a.get(0, 'p', 2n);
+      const p = a.get(0, 'p', 'fro');
+      const dims = a.dims(1, 'dim');
+      const keepdim = a.bool(2, 'keepdim', false);
+      // torch.functional.norm: 'fro' over two dims is frobenius_norm's sqrt(sum(x * x)); the rest is at::norm
+      if (p === 'fro' && dims && dims.length === 2) return ops.sqrt(ops.sum(ops.mul(t, t), dims, keepdim));
+      if (!isFloating(t.dtype)) {
+        throw new PyError('RuntimeError', `norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(t.dtype)} instead.`);
+      }
       const pv = p === 'fro' ? 2 : typeof p === 'string' ? (p === 'inf' ? Infinity : 2) : Number(p);
-      return ops.norm(t, pv, a.dims(1, 'dim'), a.bool(2, 'keepdim', false));
+      return ops.norm(t, pv, dims, keepdim);
     });
     M.set('cumsum', (t, a) => ops.cumsum(t, a.int(0, 'dim')));
     const named = (kind: string, [v, i]: [Tensor, Tensor]) => new PyTuple([v, i], `torch.return_types.${kind}`, ['values', 'indices']);
