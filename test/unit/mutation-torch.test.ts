@@ -241,3 +241,18 @@ print(x.norm(), x.norm(dim=(0, 1)), x.norm(p=1, dim=(0, 1)))`),
     );
   });
 });
+
+describe('mutation: permute / chunk / split argument checks (TensorShape.cpp)', () => {
+  it('duplicate permute dims', () => {
+    assert.strictEqual(run('import torch\ntorch.ones(2, 3).permute(0, -2)'), 'RuntimeError: permute(): duplicate dims are not allowed.\n');
+  });
+
+  it('chunk(0) and split(0) are errors, not empty or endless', () => {
+    assert.strictEqual(run('import torch\ntorch.ones(4).chunk(0)'), 'RuntimeError: chunk expects `chunks` to be greater than 0, got: 0\n');
+    assert.strictEqual(
+      run('import torch\ntorch.ones(4).split(0)'),
+      'RuntimeError: split_size can only be 0 if dimension size is 0, but got dimension size of 4\n',
+    );
+    assert.strictEqual(run('import torch\ntorch.tensor(1.).chunk(2)'), 'RuntimeError: chunk expects at least a 1-dimensional tensor\n');
+  });
+});
