@@ -256,3 +256,16 @@ describe('mutation: permute / chunk / split argument checks (TensorShape.cpp)', 
     assert.strictEqual(run('import torch\ntorch.tensor(1.).chunk(2)'), 'RuntimeError: chunk expects at least a 1-dimensional tensor\n');
   });
 });
+
+describe('mutation: x.T on tensors that are not 2-D', () => {
+  it("numpy_T warns once per process (TORCH_WARN_ONCE; 1.13.1's TensorShape.cpp line, 91 after meshgrid's 3190)", () => {
+    const res = runCells(splitCells('import torch\nx = torch.tensor([1., 2.])\nprint(x.T)\nfor i in range(2):\n    torch.ones(2, 3, 1).T\nprint(torch.ones(2, 2).T.shape, torch.tensor(1.).T)')).cells;
+    assert.strictEqual(res[0].stdout, 'tensor([1., 2.])\ntorch.Size([2, 2]) tensor(1.)\n');
+    assert.deepStrictEqual(
+      res[0].warnings.map((w) => w.message),
+      [
+        'The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor. (Triggered internally at  ./aten/src/ATen/native/TensorShape.cpp:3281.)',
+      ],
+    );
+  });
+});

@@ -75,6 +75,13 @@ export class TorchRuntime implements HostOps {
   /** zero_grad()'s default: False in PyTorch 1.13 (grads become zeros), True from 2.0 (grads become None). */
   zeroGradSetsNone = false;
   private methods = new Map<string, Method>();
+  /** TORCH_WARN_ONCE warnings already raised in this process. */
+  private warnedOnce = new Set<string>();
+  warnOnce(message: string): void {
+    if (this.warnedOnce.has(message)) return;
+    this.warnedOnce.add(message);
+    warn('UserWarning', message);
+  }
 
   constructor(readonly ip: Interpreter) {
     for (const d of ['float32', 'float64', 'int64', 'int32', 'bool'] as DType[]) this.dtypeObjs.set(d, new PyDType(d));
@@ -489,6 +496,12 @@ export class TorchRuntime implements HostOps {
       case 'ndim':
         return BigInt(t.ndim);
       case 'T':
+        if (t.ndim !== 2 && t.ndim !== 0) {
+          // numpy_T's TORCH_WARN_ONCE (TensorShape.cpp in 1.13.1; path as the Debian build records it)
+          this.warnOnce(
+            'The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor. (Triggered internally at  ./aten/src/ATen/native/TensorShape.cpp:3281.)',
+          );
+        }
         return ops.T(t);
       case 'mT':
         return ops.transpose(t, -2, -1);
