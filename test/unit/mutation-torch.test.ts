@@ -269,3 +269,14 @@ describe('mutation: x.T on tensors that are not 2-D', () => {
     );
   });
 });
+
+describe('mutation: torch.meshgrid without indexing=', () => {
+  it('warns once (TensorShape.cpp:3190 in 1.13.x builds) and uses "ij"', () => {
+    const res = runCells(splitCells('import torch\nx, y = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]))\nprint(x, y)\ntorch.meshgrid(torch.tensor([1]))')).cells;
+    assert.strictEqual(res[0].stdout, 'tensor([[1, 1, 1],\n        [2, 2, 2]]) tensor([[3, 4, 5],\n        [3, 4, 5]])\n(tensor([1]),)\n');
+    assert.deepStrictEqual(
+      res[0].warnings.map((w) => w.message),
+      ['torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. (Triggered internally at  ./aten/src/ATen/native/TensorShape.cpp:3190.)'],
+    );
+  });
+});

@@ -197,8 +197,14 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       }));
     },
     meshgrid: (a) => {
-      const idx = a.kw.get('indexing');
-      if (idx === undefined) throw new PyError('NotImplementedError', 'torch.meshgrid without indexing= is not supported by Autograd Lens yet (pass indexing="ij" or "xy")');
+      let idx = a.kw.get('indexing');
+      if (idx === undefined) {
+        // 1.13's meshgrid(tensors) overload: TORCH_WARN_ONCE, then "ij"
+        rt.warnOnce(
+          'torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. (Triggered internally at  ./aten/src/ATen/native/TensorShape.cpp:3190.)',
+        );
+        idx = 'ij';
+      }
       if (idx !== 'ij' && idx !== 'xy') throw new PyError('RuntimeError', `torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${String(idx)}`);
       let ts = a.args.length === 1 && (a.args[0] instanceof PyList || a.args[0] instanceof PyTuple) ? [...ip.iterate(a.args[0])] as Tensor[] : (a.args as Tensor[]);
       const swap = idx === 'xy' && ts.length >= 2;
