@@ -280,3 +280,18 @@ describe('mutation: torch.meshgrid without indexing=', () => {
     );
   });
 });
+
+describe('mutation: torch.range and integer overflow in torch.tensor', () => {
+  it('torch.range is end-inclusive, floating by default, and warns (python_torch_functions.cpp)', () => {
+    const res = runCells(splitCells('import torch\nprint(torch.range(0, 3), torch.range(1, 2, 0.5), torch.range(0, 4, 2, dtype=torch.int64))')).cells;
+    assert.strictEqual(res[0].stdout, 'tensor([0., 1., 2., 3.]) tensor([1.0000, 1.5000, 2.0000]) tensor([0, 2, 4])\n');
+    assert.deepStrictEqual(res[0].warnings.map((w) => w.message), [
+      "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).",
+    ]);
+  });
+
+  it('a Python int beyond int64 cannot be stored in an integer tensor', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor(2**63)'), 'RuntimeError: Overflow when unpacking long\n');
+    assert.strictEqual(run('import torch\nprint(torch.tensor(2**63, dtype=torch.float32))'), 'tensor(9.2234e+18)\n');
+  });
+});

@@ -143,7 +143,12 @@ export class TorchRuntime implements HostOps {
     const store = (v: PyValue, dim: number): void => {
       if (dim === shape.length) {
         if (typeof v === 'boolean') flat.push(v ? 1 : 0);
-        else if (typeof v === 'bigint' || typeof v === 'number') flat.push(Number(v));
+        else if (typeof v === 'bigint' || typeof v === 'number') {
+          if (typeof v === 'bigint' && !isFloating(dt) && (v > 9223372036854775807n || v < -9223372036854775808n)) {
+            throw new PyError('RuntimeError', 'Overflow when unpacking long');
+          }
+          flat.push(Number(v));
+        }
         else if (v instanceof Tensor || v instanceof PyNdArray) flat.push(Number(scalarOfTensor(v instanceof Tensor ? v : v.tensor, 'float')));
         else if (isFloating(dt)) throw new PyError('TypeError', `must be real number, not ${v === null ? 'NoneType' : pyTypeOf(v)}`);
         else throw new PyError('TypeError', `'${v === null ? 'NoneType' : pyTypeOf(v)}' object cannot be interpreted as an integer`);

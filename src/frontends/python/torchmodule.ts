@@ -103,6 +103,23 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       if (a.kw.has('step')) step = rt.operand(a.kw.get('step')!) as number;
       return withGrad(ops.arange(start, end, step, dtypeOf(a)), a);
     },
+    range: (a) => {
+      // deprecated torch.range: end inclusive, the default floating dtype unless dtype= (python_torch_functions.cpp, RangeFactories.cpp)
+      warn(
+        'UserWarning',
+        "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).",
+      );
+      const start = a.num(0, 'start');
+      const end = a.num(1, 'end');
+      const step = a.num(2, 'step', 1);
+      const dt = dtypeOf(a) ?? ops.getDefaultDtype();
+      if (step === 0) throw new PyError('RuntimeError', 'step must be nonzero');
+      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new PyError('RuntimeError', `unsupported range: ${start} -> ${end}`);
+      if (!((step > 0 && end >= start) || (step < 0 && end <= start))) throw new PyError('RuntimeError', 'upper bound and larger bound inconsistent with step sign');
+      const size = Math.trunc((end - start) / step + 1);
+      const vals = Array.from({ length: size }, (_, i) => start + i * step);
+      return withGrad(ops.fromValues(vals, [size], dt), a);
+    },
     linspace: (a) => withGrad(ops.linspace(a.num(0, 'start'), a.num(1, 'end'), a.int(2, 'steps'), dtypeOf(a)), a),
     eye: (a) => withGrad(ops.eye(a.int(0, 'n'), a.has(1, 'm') ? a.int(1, 'm') : undefined, dtypeOf(a)), a),
     rand: (a) => randFloat(a, a.shape(0), (n, d) => rng.rand(genOf(a), n, d)),
