@@ -33,3 +33,33 @@ print(math.log10(1000), math.factorial(5), math.isnan(float('nan')), math.gcd(12
     assert.strictEqual(run("import torch\nint(torch.tensor(float('nan')))"), 'ValueError: cannot convert float NaN to integer\n');
   });
 });
+
+describe('mutation: NumPy arrays', () => {
+  it('np.array of Python floats keeps double precision', () => {
+    assert.strictEqual(run('import numpy as np\na = np.array([0.1, 1e-5, 1000.0])\nprint(a)\na'), '[1.e-01 1.e-05 1.e+03]\narray([1.e-01, 1.e-05, 1.e+03])\n');
+  });
+
+  it('item assignment: scalars, lists and arrays, cast to the dtype, sharing memory with the tensor', () => {
+    assert.strictEqual(
+      run(`import numpy as np
+import torch
+t = torch.tensor([1., 2.])
+n = t.numpy()
+n[0] = 100
+print(t, n)
+a = np.zeros((2, 3))
+a[0] = [1, 2, 3]
+a[1, 1:] = 7.5
+a[:, 0] = np.array([4, 5])
+print(a)
+b = np.array([1, 2, 3])
+b[0] = 2.7
+print(b)`),
+      'tensor([100.,   2.]) [100.   2.]\n[[4.  2.  3. ]\n [5.  7.5 7.5]]\n[2 2 3]\n',
+    );
+    assert.strictEqual(
+      run('import numpy as np\na = np.zeros((2, 3))\na[0] = [1, 2]'),
+      'ValueError: could not broadcast input array from shape (2,) into shape (3,)\n',
+    );
+  });
+});

@@ -328,6 +328,25 @@ export class TorchRuntime implements HostOps {
   }
 
   setitem(obj: PyValue, idx: PyValue, value: PyValue): boolean {
+    if (obj instanceof PyNdArray) {
+      // NumPy assignment: scalars, arrays or nested lists, broadcast to the selection and cast to the array's dtype
+      const items = this.indexItems(idx);
+      const target = noGrad(() => ops.getItem(obj.tensor, items)).shape;
+      const v =
+        value instanceof PyNdArray ? value.tensor : value instanceof Tensor ? value : value instanceof PyList || value instanceof PyTuple ? this.tensorFromData(value, 'float64') : this.operand(value);
+      if (v === undefined) throw new PyError('TypeError', `float() argument must be a string or a real number, not '${pyTypeOf(value)}'`);
+      if (v instanceof Tensor) {
+        const vs = v.shape;
+        const fits = vs.length <= target.length ? vs.every((n, i) => n === 1 || n === target[target.length - vs.length + i]) : vs.slice(0, vs.length - target.length).every((n) => n === 1);
+        if (!fits) {
+          const tup = (sh: number[]) => `(${sh.join(', ')}${sh.length === 1 ? ',' : ''})`;
+          throw new PyError('ValueError', `could not broadcast input array from shape ${tup(vs)} into shape ${tup(target)}`);
+        }
+        const src = vs.length > target.length ? ops.reshape(v, vs.slice(vs.length - target.length)) : v;
+        noGrad(() => ops.setItem(obj.tensor, items, src));
+      } else noGrad(() => ops.setItem(obj.tensor, items, Number(v)));
+      return true;
+    }
     if (!(obj instanceof Tensor)) return false;
     // THPVariable_setitem's valueToTensor takes a tensor, int, bool or float, nothing else (not a list, not an ndarray),
     // before it looks at the index
