@@ -295,3 +295,12 @@ describe('mutation: torch.range and integer overflow in torch.tensor', () => {
     assert.strictEqual(run('import torch\nprint(torch.tensor(2**63, dtype=torch.float32))'), 'tensor(9.2234e+18)\n');
   });
 });
+
+describe('mutation: a missing argument to a torch binding', () => {
+  it("python_arg_parser's missing_args text", () => {
+    assert.strictEqual(
+      run('import torch\ntorch.ones(2).unsqueeze()'),
+      'TypeError: unsqueeze() missing 1 required positional arguments: "dim"\n',
+    );
+  });
+});
