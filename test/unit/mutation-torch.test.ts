@@ -304,3 +304,12 @@ describe('mutation: a missing argument to a torch binding', () => {
     );
   });
 });
+
+describe('mutation: torch.where(condition) and nonzero(as_tuple=True)', () => {
+  it('one index tensor per dimension, usable as an index', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.tensor([[0, 1], [2, 0]])\nprint(torch.where(x > 0), x.nonzero(as_tuple=True), x[torch.where(x > 0)])'),
+      '(tensor([0, 1]), tensor([1, 0])) (tensor([0, 1]), tensor([1, 0])) tensor([1, 2])\n',
+    );
+  });
+});

@@ -1028,7 +1028,7 @@ export class TorchRuntime implements HostOps {
       return t.shape.join() === o.shape.join() && t.values().every((x, i) => x === o.values()[i]);
     });
     M.set('allclose', (t, a) => allclose(t, a.tensor(0, 'other'), a.num(1, 'rtol', 1e-5), a.num(2, 'atol', 1e-8)));
-    M.set('nonzero', (t) => {
+    M.set('nonzero', (t, a) => {
       const v = t.values();
       const rows: number[] = [];
       for (let i = 0; i < v.length; i++) {
@@ -1041,7 +1041,13 @@ export class TorchRuntime implements HostOps {
         }
         rows.push(...idx);
       }
-      return ops.fromValues(rows, [rows.length / Math.max(t.ndim, 1), t.ndim], 'int64');
+      const n = rows.length / Math.max(t.ndim, 1);
+      if (a.kw.get('as_tuple') === true) {
+        // one index tensor per dimension (a 0-d input counts as 1-d)
+        if (t.ndim === 0) return new PyTuple([ops.fromValues(v[0] ? [0] : [], [v[0] ? 1 : 0], 'int64')]);
+        return new PyTuple(t.shape.map((_, d) => ops.fromValues(Array.from({ length: n }, (_, r) => rows[r * t.ndim + d]), [n], 'int64')));
+      }
+      return ops.fromValues(rows, [n, t.ndim], 'int64');
     });
     M.set('__len__', (t) => BigInt(t.shape[0]));
   }

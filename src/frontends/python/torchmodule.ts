@@ -190,7 +190,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const ts = [...ip.iterate(a.get(0, 'tensors'))] as Tensor[];
       return ops.cat(ts, ts.every((t) => t.ndim === 1) ? 0 : 1);
     },
-    where: (a) => ops.where(a.tensor(0, 'condition'), rt.operandArg(a, 1, 'input'), rt.operandArg(a, 2, 'other')),
+    // torch.where(condition) is nonzero(condition, as_tuple=True)
+    where: (a) => a.args.length === 1 && a.kw.size === 0 ? (rt.getattr(a.tensor(0, 'condition'), 'nonzero') as PyBuiltin).fn([], new Map([['as_tuple', true]])) : ops.where(a.tensor(0, 'condition'), rt.operandArg(a, 1, 'input'), rt.operandArg(a, 2, 'other')),
     equal: (a) => {
       const x = T(a);
       const y = a.tensor(1, 'other');
