@@ -63,3 +63,34 @@ print(b)`),
     );
   });
 });
+
+describe('mutation: exception objects (CPython 3.11 BaseException / KeyError)', () => {
+  it('str, repr and args of user-built exceptions; KeyError shows the repr of its key', () => {
+    assert.strictEqual(
+      run(`try:
+    raise KeyError('k')
+except KeyError as e:
+    print(e, repr(e), e.args)
+try:
+    raise ValueError("a", 1)
+except ValueError as e:
+    print(e, repr(e), e.args)
+print(repr(RuntimeError()))
+raise KeyError("zz")`),
+      "'k' KeyError('k') ('k',)\n('a', 1) ValueError('a', 1) ('a', 1)\nRuntimeError()\nKeyError: 'zz'\n",
+    );
+  });
+
+  it('a user-defined exception class derives from its base', () => {
+    assert.strictEqual(
+      run(`class MyErr(ValueError):
+    pass
+try:
+    raise MyErr("custom")
+except ValueError as e:
+    print(type(e).__name__, e)
+raise MyErr("again")`),
+      'MyErr custom\nMyErr: again\n',
+    );
+  });
+});

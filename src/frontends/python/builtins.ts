@@ -1,7 +1,7 @@
 import { Tensor } from '../../core';
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { formatWithSpec, FormatSpecError } from './formatSpec';
-import { fakeAddress, Interpreter } from './interp';
+import { exceptionMessage, fakeAddress, Interpreter } from './interp';
 import { isNum, numBinop, numCompare, pyRound } from './pynum';
 import {
   PyBuiltin,
@@ -55,7 +55,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
 
   for (const [e, parent] of EXCEPTIONS) {
     ip.exceptionParents.set(e, parent);
-    def(e, (args) => new PyExceptionValue(e, args.length ? ip.str(args[0]) : ''), 'type');
+    def(e, (args) => new PyExceptionValue(e, exceptionMessage(ip, e, args), args), 'type');
   }
   def('BaseException', (args) => new PyExceptionValue('BaseException', args.length ? ip.str(args[0]) : ''), 'type');
   ip.builtins.set('Ellipsis', new PyTuple([], 'ellipsis'));
