@@ -313,3 +313,19 @@ describe('mutation: torch.where(condition) and nonzero(as_tuple=True)', () => {
     );
   });
 });
+
+describe('mutation: torch.Size and tensor attributes', () => {
+  it('Size concat/repeat stay Size; count/index work; stride()', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, 3, 4)\nprint(x.shape + (1,), x.shape * 2, x.shape.index(3), x.shape.count(2), x.stride(), x.transpose(0, 2).stride(1))'),
+      'torch.Size([2, 3, 4, 1]) torch.Size([2, 3, 4, 2, 3, 4]) 1 1 (12, 4, 1) 4\n',
+    );
+  });
+
+  it('C++ properties are not writable; other names go to the instance __dict__', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2)\nx.tag = "w"\nprint(x.tag)\nx.shape = (3,)'),
+      "w\nAttributeError: attribute 'shape' of 'torch._C._TensorBase' objects is not writable\n",
+    );
+  });
+});

@@ -1003,7 +1003,8 @@ export class Interpreter {
         }
         return new PyList([...a.items, ...b.items]);
       }
-      if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
+      // torch.Size's concat and repeat give a torch.Size
+      if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items], a.tag === 'Size' ? 'Size' : null);
       if (inplace && a instanceof PyList) {
         a.items.push(...this.iterate(b));
         return a;
@@ -1015,7 +1016,7 @@ export class Interpreter {
         const k = Math.max(0, Number(n));
         if (typeof x === 'string') return x.repeat(k);
         if (x instanceof PyList) return new PyList(Array.from({ length: k }, () => x.items).flat());
-        if (x instanceof PyTuple) return new PyTuple(Array.from({ length: k }, () => x.items).flat());
+        if (x instanceof PyTuple) return new PyTuple(Array.from({ length: k }, () => x.items).flat(), x.tag === 'Size' ? 'Size' : null);
         return undefined;
       };
       const r = rep(a, b) ?? rep(b, a);

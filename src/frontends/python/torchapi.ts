@@ -6,6 +6,7 @@ import {
   isGradEnabled,
   Node,
   noGrad,
+  normDim,
   ops,
   promoteTypes,
   scalarTypeName,
@@ -64,6 +65,12 @@ export interface OptimizerStepRecord {
 }
 
 /** The torch API on the core engine: the interpreter's host for tensors and the torch modules. */
+/** Tensor properties defined in C++ without a setter (python_variable.cpp's getset table). */
+const READONLY_TENSOR_ATTRS = new Set([
+  'shape', 'dtype', 'device', 'is_leaf', 'grad_fn', 'ndim', 'T', 'mT', 'H', 'mH', 'is_cuda', 'is_sparse', 'is_quantized', 'is_meta',
+  'is_complex', 'layout', '_version', 'output_nr', 'retains_grad', 'itemsize', 'nbytes', '_base', 'is_mps', 'is_nested', 'name', 'is_cpu',
+]);
+
 export class TorchRuntime implements HostOps {
   printOptions: PrintOptions = defaultPrintOptions();
   readonly gen = new Generator();
@@ -75,6 +82,8 @@ export class TorchRuntime implements HostOps {
   /** zero_grad()'s default: False in PyTorch 1.13 (grads become zeros), True from 2.0 (grads become None). */
   zeroGradSetsNone = false;
   private methods = new Map<string, Method>();
+  /** Attributes user code set on tensors (a tensor's __dict__). */
+  private tensorDicts = new WeakMap<Tensor, Map<string, PyValue>>();
   /** TORCH_WARN_ONCE warnings already raised in this process. */
   private warnedOnce = new Set<string>();
   warnOnce(message: string): void {
@@ -408,7 +417,12 @@ export class TorchRuntime implements HostOps {
         return true;
       }
     }
-    throw new PyError('AttributeError', `'Tensor' object attribute '${name}' is read-only`);
+    if (READONLY_TENSOR_ATTRS.has(name)) throw new PyError('AttributeError', `attribute '${name}' of 'torch._C._TensorBase' objects is not writable`);
+    // a tensor has a __dict__: other names become instance attributes (shadowing methods, as in Python)
+    let d = this.tensorDicts.get(obj);
+    if (!d) this.tensorDicts.set(obj, (d = new Map()));
+    d.set(name, v);
+    return true;
   }
 
   /**
@@ -443,7 +457,7 @@ export class TorchRuntime implements HostOps {
     }
     if (obj instanceof PyTuple && obj.tag === 'Size') {
       if (name === 'numel') return new PyBuiltin('numel', () => BigInt(obj.items.reduce((a: number, x) => a * Number(x), 1)));
-      return undefined;
+      if (name !== 'count' && name !== 'index') return undefined;
     }
     if (obj instanceof PyTuple && obj.tag === 'device') return name === 'type' ? obj.items[0] : name === 'index' ? null : undefined;
     if (obj instanceof PyTuple && obj.fields) {
@@ -460,7 +474,13 @@ export class TorchRuntime implements HostOps {
     if (typeof obj === 'string') return strMethod(this.ip, obj, name);
     if (obj instanceof PyTuple) {
       if (name === 'count') return new PyBuiltin('count', ([x]) => BigInt(obj.items.filter((y) => this.ip.equals(x, y)).length));
-      if (name === 'index') return new PyBuiltin('index', ([x]) => BigInt(obj.items.findIndex((y) => this.ip.equals(x, y))));
+      if (name === 'index') {
+        return new PyBuiltin('index', ([x]) => {
+          const i = obj.items.findIndex((y) => this.ip.equals(x, y));
+          if (i < 0) throw new PyError('ValueError', 'tuple.index(x): x not in tuple');
+          return BigInt(i);
+        });
+      }
     }
     return undefined;
   }
@@ -540,6 +560,8 @@ export class TorchRuntime implements HostOps {
       case 'itemsize':
         return BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[t.dtype]);
     }
+    const own = this.tensorDicts.get(t)?.get(name);
+    if (own !== undefined) return own;
     const m = this.methods.get(name);
     if (m) return new PyBuiltin(name, (args, kw) => m(t, new Args(name, args, kw)), 'builtin_function_or_method');
     return undefined;
@@ -928,6 +950,11 @@ export class TorchRuntime implements HostOps {
       return t;
     });
     M.set('is_contiguous', (t) => t.isContiguous());
+    M.set('stride', (t, a) => {
+      const d = a.optInt(0, 'dim');
+      if (d === null) return new PyTuple(t.strides.map((n) => BigInt(n)));
+      return BigInt(t.strides[normDim(d, t.ndim)]);
+    });
     M.set('size', (t, a) => {
       if (!a.has(0, 'dim')) return sizeOf(t);
       const d = a.int(0, 'dim');
