@@ -329,3 +329,10 @@ describe('mutation: torch.Size and tensor attributes', () => {
     );
   });
 });
+
+describe('mutation: device= on factories of a CPU-only build', () => {
+  it('cuda is refused as .cuda() and .to() refuse it; cpu passes', () => {
+    assert.strictEqual(run("import torch\ntorch.ones(2, device='cuda')"), 'AssertionError: Torch not compiled with CUDA enabled\n');
+    assert.strictEqual(run("import torch\nprint(torch.ones(2, device='cpu'), torch.tensor([1.], device=torch.device('cpu')))"), 'tensor([1., 1.]) tensor([1.])\n');
+  });
+});

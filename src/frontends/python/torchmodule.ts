@@ -34,6 +34,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const T = (a: Args, i = 0, name = 'input') => a.tensor(i, name);
   const dtypeOf = (a: Args) => a.dtype();
   const withGrad = (t: Tensor, a: Args): Tensor => {
+    if (a.kw.has('device')) checkDevice(a.kw.get('device')!);
     if (a.kw.get('requires_grad') === true) {
       if (!isFloating(t.dtype)) throw new PyError('RuntimeError', 'Only Tensors of floating point and complex dtype can require gradients');
       t.setRequiresGrad(true);
