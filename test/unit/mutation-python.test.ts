@@ -94,3 +94,10 @@ raise MyErr("again")`),
     );
   });
 });
+
+describe('mutation: the warnings registry across cells', () => {
+  it('one registry for __main__ keyed by (text, category, line within the cell)', () => {
+    const res = runCells(splitCells('import torch\nx = torch.ones(2, requires_grad=True)\ny = x * 2\n# %%\ny.grad\n# %%\ny.grad\n# %%\nprint(1)\ny.grad\n')).cells;
+    assert.deepStrictEqual(res.map((c) => c.warnings.length), [0, 1, 0, 1]);
+  });
+});
