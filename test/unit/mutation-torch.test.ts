@@ -336,3 +336,18 @@ describe('mutation: device= on factories of a CPU-only build', () => {
     assert.strictEqual(run("import torch\nprint(torch.ones(2, device='cpu'), torch.tensor([1.], device=torch.device('cpu')))"), 'tensor([1., 1.]) tensor([1.])\n');
   });
 });
+
+describe('mutation: division with a rounding mode, integer division by zero', () => {
+  it('div(..., rounding_mode=) takes div.Tensor_mode: DivBackward2 (derivatives.yaml order)', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.tensor([1.5, -2.5], requires_grad=True)\nprint(x.div(2, rounding_mode="floor"), torch.div(x, torch.tensor(2.), rounding_mode="trunc"))'),
+      'tensor([ 0., -2.], grad_fn=<DivBackward2>) tensor([ 0., -1.], grad_fn=<DivBackward2>)\n',
+    );
+  });
+
+  it('integral %, fmod and rounding div by zero raise ZeroDivisionError; floats give inf/nan', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor([1, 2]) % 0'), 'RuntimeError: ZeroDivisionError\n');
+    assert.strictEqual(run('import torch\ntorch.tensor([5, -5]).div(0, rounding_mode="trunc")'), 'RuntimeError: ZeroDivisionError\n');
+    assert.strictEqual(run('import torch\nprint(torch.tensor([1., -2.]) % 0, torch.tensor([1., 2.]) // 0)'), 'tensor([nan, nan]) tensor([inf, inf])\n');
+  });
+});

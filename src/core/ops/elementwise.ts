@@ -78,9 +78,17 @@ export function mul(a: Operand, b: Operand): Tensor {
 export function div(a: Operand, b: Operand, roundingMode: 'trunc' | 'floor' | null = null): Tensor {
   if (roundingMode) {
     const dt = resultType(a, b);
-    const f = roundingMode === 'trunc' ? (x: number, y: number) => Math.trunc(x / y) : (x: number, y: number) => Math.floor(x / y);
+    const round = roundingMode === 'trunc' ? Math.trunc : Math.floor;
+    // integer division by zero is an error in ATen's div_trunc/div_floor kernels
+    const f = isFloating(dt)
+      ? (x: number, y: number) => round(x / y)
+      : (x: number, y: number) => {
+          if (y === 0) throw new TorchError('RuntimeError', 'ZeroDivisionError');
+          return round(x / y);
+        };
     const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, f);
-    record('DivBackward1', [tin(a), tin(b)], [out], ([g]) => [g ? zerosLikeT(g) : null, g ? zerosLikeT(g) : null]);
+    // a Python number takes the Tensor overload (wrapped number): div.Tensor_mode, DivBackward2
+    record('DivBackward2', [tin(a), tin(b)], [out], ([g]) => [g ? zerosLikeT(g) : null, g ? zerosLikeT(g) : null]);
     return out;
   }
   const dt = floatResult(a, b);
@@ -125,13 +133,20 @@ export function floorDivide(a: Operand, b: Operand): Tensor {
  */
 export function remainder(a: Operand, b: Operand, kind: 'remainder' | 'fmod' = 'remainder'): Tensor {
   const dt = resultType(a, b);
-  const f =
+  const g0 =
     kind === 'fmod'
       ? (x: number, y: number) => x % y
       : (x: number, y: number) => {
           const r = x % y;
           return r !== 0 && r < 0 !== y < 0 ? r + y : r;
         };
+  // integral remainder/fmod by zero: TORCH_CHECK(b != 0, "ZeroDivisionError")
+  const f = isFloating(dt)
+    ? g0
+    : (x: number, y: number) => {
+        if (y === 0) throw new TorchError('RuntimeError', 'ZeroDivisionError');
+        return g0(x, y);
+      };
   const ta = wrap(a, dt);
   const tb = wrap(b, dt);
   const out = binaryMap(ta, tb, dt, f);
