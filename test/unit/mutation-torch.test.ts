@@ -351,3 +351,19 @@ describe('mutation: division with a rounding mode, integer division by zero', ()
     assert.strictEqual(run('import torch\nprint(torch.tensor([1., -2.]) % 0, torch.tensor([1., 2.]) // 0)'), 'tensor([nan, nan]) tensor([inf, inf])\n');
   });
 });
+
+describe('mutation: clamp with tensor bounds (clamp.Tensor)', () => {
+  it('elementwise bounds, ClampBackward0, gradients to self, min and max', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([-1., 0.5, 3.], requires_grad=True)
+lo = torch.tensor([0., 0., 0.], requires_grad=True)
+hi = torch.tensor([1., 1., 2.], requires_grad=True)
+y = x.clamp(lo, hi)
+print(y, torch.clamp(x, min=torch.zeros(3)))
+y.sum().backward()
+print(x.grad, lo.grad, hi.grad)`),
+      'tensor([0.0000, 0.5000, 2.0000], grad_fn=<ClampBackward0>) tensor([0.0000, 0.5000, 3.0000], grad_fn=<ClampBackward0>)\ntensor([0., 1., 0.]) tensor([1., 0., 0.]) tensor([0., 0., 1.])\n',
+    );
+  });
+});

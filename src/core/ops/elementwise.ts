@@ -433,6 +433,49 @@ export function clamp(a: Tensor, min: Scalar | null, max: Scalar | null, name = 
   return out;
 }
 
+/** clamp with tensor bounds (aten clamp.Tensor): elementwise, broadcast, ClampBackward0 with min/max as inputs. */
+export function clampTensor(a: Tensor, min: Tensor | null, max: Tensor | null): Tensor {
+  if (min === null && max === null) {
+    throw new TorchError('RuntimeError', "torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  const dt = resultType(a, ...(min ? [min] : []), ...(max ? [max] : []));
+  let shape = a.shape.slice();
+  if (min) shape = broadcastShapes(shape, min.shape);
+  if (max) shape = broadcastShapes(shape, max.shape);
+  const x = expandValues(a, shape, dt);
+  const lo = min ? expandValues(min, shape, dt) : null;
+  const hi = max ? expandValues(max, shape, dt) : null;
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isNaN(x[i])) continue;
+    if (lo) x[i] = Math.max(x[i], lo[i]);
+    if (hi) x[i] = Math.min(x[i], hi[i]);
+  }
+  const out = Tensor.fromData(x, shape, dt);
+  const node = record('ClampBackward0', [a, min, max], [out], ([g], n) => {
+    if (!g) return [null, null, null];
+    const gv = expandValues(g, shape, g.dtype);
+    const sv = expandValues(n.unpack('self'), shape, g.dtype);
+    const mn = min ? expandValues(n.unpack('min'), shape, g.dtype) : null;
+    const mx = max ? expandValues(n.unpack('max'), shape, g.dtype) : null;
+    const part = (keep: (i: number) => boolean) => {
+      const r = new Float64Array(gv.length);
+      for (let i = 0; i < gv.length; i++) r[i] = keep(i) ? gv[i] : 0;
+      return Tensor.fromData(g.dtype === 'float32' ? Float32Array.from(r) : r, shape, g.dtype);
+    };
+    // FunctionsManual's clamp_backward and clamp_backward_min_max
+    const gSelf = part((i) => (!mn || sv[i] >= mn[i]) && (!mx || sv[i] <= mx[i]));
+    const gMin = mn && n.next[1] ? part((i) => sv[i] < mn[i] && (!mx || mn[i] < mx[i])) : null;
+    const gMax = mx && n.next[2] ? part((i) => sv[i] > mx[i] || (!!mn && mx[i] < mn[i])) : null;
+    return [n.next[0] ? gSelf : null, gMin, gMax];
+  });
+  if (node) {
+    node.save('self', a);
+    if (min) node.save('min', min);
+    if (max) node.save('max', max);
+  }
+  return out;
+}
+
 export function leakyRelu(a: Tensor, slope: number): Tensor {
   const out = unaryMap(a, a.dtype, (x) => (x > 0 ? x : x * slope));
   const node = record('LeakyReluBackward0', [a], [out], ([g], n) => [

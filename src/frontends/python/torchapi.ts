@@ -696,7 +696,16 @@ export class TorchRuntime implements HostOps {
     binary('minimum', (t, o) => ops.minimum(t, o as Tensor));
     M.set('logical_and', (t, a) => ops.logical('and', t, a.tensor(0, 'other')));
     M.set('logical_or', (t, a) => ops.logical('or', t, a.tensor(0, 'other')));
-    M.set('clamp', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max')));
+    M.set('clamp', (t, a) => {
+      const lo = a.get(0, 'min', null);
+      const hi = a.get(1, 'max', null);
+      // tensor bounds select aten's clamp.Tensor overload
+      if (lo instanceof Tensor || hi instanceof Tensor) {
+        const asT = (v: PyValue) => (v === null ? null : v instanceof Tensor ? v : Tensor.scalar(Number(this.operand(v)), t.dtype));
+        return ops.clampTensor(t, asT(lo), asT(hi));
+      }
+      return ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'));
+    });
     M.set('clip', M.get('clamp')!);
     inplace('clamp_', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max')));
     M.set('clamp_min', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), null, 'ClampMinBackward0'));
