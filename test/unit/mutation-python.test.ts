@@ -101,3 +101,16 @@ describe('mutation: the warnings registry across cells', () => {
     assert.deepStrictEqual(res.map((c) => c.warnings.length), [0, 1, 0, 1]);
   });
 });
+
+describe('mutation: small builtins', () => {
+  it('dict.update with keywords and pairs; set operators; str.center fill; bin/oct; str predicates', () => {
+    assert.strictEqual(
+      run(`d = {'x': 1}
+d.update(y=2)
+d.update([('z', 3)])
+print(d, {1, 2} | {2, 3}, {1, 2} & {2, 3}, {1, 2} - {2, 3}, {1, 2} ^ {2, 3})
+print('ab'.center(5, '*'), 'abc'.center(6, '-'), 'x'.ljust(3, '.'), bin(5), oct(8), 'AB'.isupper(), 'a1'.isalnum(), '12'.isdigit())`),
+      "{'x': 1, 'y': 2, 'z': 3} {1, 2, 3} {2} {1} {1, 3}\n**ab* -abc-- x.. 0b101 0o10 True True True\n",
+    );
+  });
+});

@@ -307,6 +307,13 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   def('pow', ([a, b]) => ip.binop('**', a, b, false));
   def('chr', ([v]) => String.fromCodePoint(Number(v)));
   def('ord', ([v]) => BigInt(String(v).codePointAt(0)!));
+  const radix = (prefix: string, base: number) => ([v]: PyValue[]) => {
+    const n = typeof v === 'boolean' ? (v ? 1n : 0n) : v;
+    if (typeof n !== 'bigint') throw new PyError('TypeError', `'${ip.typeName(v)}' object cannot be interpreted as an integer`);
+    return n < 0n ? '-' + prefix + (-n).toString(base) : prefix + n.toString(base);
+  };
+  def('bin', radix('0b', 2));
+  def('oct', radix('0o', 8));
   def('hex', ([v]) => ((v as bigint) < 0n ? '-0x' + (-(v as bigint)).toString(16) : '0x' + (v as bigint).toString(16)));
   def('super', ([cls, self]) => {
     if (!(cls instanceof PyClass) || !(self instanceof PyInstance)) throw new PyError('TypeError', 'super() argument 1 must be type');

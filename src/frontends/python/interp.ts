@@ -1010,6 +1010,12 @@ export class Interpreter {
         return a;
       }
     }
+    if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {
+      const out = new PySet();
+      for (const [k, v] of a.map) if (op === '|' || op === '^' ? !(op === '^' && b.map.has(k)) : op === '&' ? b.map.has(k) : !b.map.has(k)) out.map.set(k, v);
+      if (op === '|' || op === '^') for (const [k, v] of b.map) if (!a.map.has(k)) out.map.set(k, v);
+      return out;
+    }
     if (op === '*') {
       const rep = (x: PyValue, n: PyValue): PyValue | undefined => {
         if (typeof n !== 'bigint' && typeof n !== 'boolean') return undefined;
