@@ -78,9 +78,17 @@ export function mul(a: Operand, b: Operand): Tensor {
 export function div(a: Operand, b: Operand, roundingMode: 'trunc' | 'floor' | null = null): Tensor {
   if (roundingMode) {
     const dt = resultType(a, b);
-    const f = roundingMode === 'trunc' ? (x: number, y: number) => Math.trunc(x / y) : (x: number, y: number) => Math.floor(x / y);
+    const round = roundingMode === 'trunc' ? Math.trunc : Math.floor;
+    // integer division by zero is an error in ATen's div_trunc/div_floor kernels
+    const f = isFloating(dt)
+      ? (x: number, y: number) => round(x / y)
+      : (x: number, y: number) => {
+          if (y === 0) throw new TorchError('RuntimeError', 'ZeroDivisionError');
+          return round(x / y);
+        };
     const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, f);
-    record('DivBackward1', [tin(a), tin(b)], [out], ([g]) => [g ? zerosLikeT(g) : null, g ? zerosLikeT(g) : null]);
+    // a Python number takes the Tensor overload (wrapped number): div.Tensor_mode, DivBackward2
+    record('DivBackward2', [tin(a), tin(b)], [out], ([g]) => [g ? zerosLikeT(g) : null, g ? zerosLikeT(g) : null]);
     return out;
   }
   const dt = floatResult(a, b);
@@ -125,13 +133,20 @@ export function floorDivide(a: Operand, b: Operand): Tensor {
  */
 export function remainder(a: Operand, b: Operand, kind: 'remainder' | 'fmod' = 'remainder'): Tensor {
   const dt = resultType(a, b);
-  const f =
+  const g0 =
     kind === 'fmod'
       ? (x: number, y: number) => x % y
       : (x: number, y: number) => {
           const r = x % y;
           return r !== 0 && r < 0 !== y < 0 ? r + y : r;
         };
+  // integral remainder/fmod by zero: TORCH_CHECK(b != 0, "ZeroDivisionError")
+  const f = isFloating(dt)
+    ? g0
+    : (x: number, y: number) => {
+        if (y === 0) throw new TorchError('RuntimeError', 'ZeroDivisionError');
+        return g0(x, y);
+      };
   const ta = wrap(a, dt);
   const tb = wrap(b, dt);
   const out = binaryMap(ta, tb, dt, f);
@@ -415,6 +430,49 @@ export function clamp(a: Tensor, min: Scalar | null, max: Scalar | null, name = 
     return [mul(g, unaryMap(s, g.dtype, (x) => (x >= lo && x <= hi ? 1 : 0)))];
   });
   if (node) node.save('self', a);
+  return out;
+}
+
+/** clamp with tensor bounds (aten clamp.Tensor): elementwise, broadcast, ClampBackward0 with min/max as inputs. */
+export function clampTensor(a: Tensor, min: Tensor | null, max: Tensor | null): Tensor {
+  if (min === null && max === null) {
+    throw new TorchError('RuntimeError', "torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  const dt = resultType(a, ...(min ? [min] : []), ...(max ? [max] : []));
+  let shape = a.shape.slice();
+  if (min) shape = broadcastShapes(shape, min.shape);
+  if (max) shape = broadcastShapes(shape, max.shape);
+  const x = expandValues(a, shape, dt);
+  const lo = min ? expandValues(min, shape, dt) : null;
+  const hi = max ? expandValues(max, shape, dt) : null;
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isNaN(x[i])) continue;
+    if (lo) x[i] = Math.max(x[i], lo[i]);
+    if (hi) x[i] = Math.min(x[i], hi[i]);
+  }
+  const out = Tensor.fromData(x, shape, dt);
+  const node = record('ClampBackward0', [a, min, max], [out], ([g], n) => {
+    if (!g) return [null, null, null];
+    const gv = expandValues(g, shape, g.dtype);
+    const sv = expandValues(n.unpack('self'), shape, g.dtype);
+    const mn = min ? expandValues(n.unpack('min'), shape, g.dtype) : null;
+    const mx = max ? expandValues(n.unpack('max'), shape, g.dtype) : null;
+    const part = (keep: (i: number) => boolean) => {
+      const r = new Float64Array(gv.length);
+      for (let i = 0; i < gv.length; i++) r[i] = keep(i) ? gv[i] : 0;
+      return Tensor.fromData(g.dtype === 'float32' ? Float32Array.from(r) : r, shape, g.dtype);
+    };
+    // FunctionsManual's clamp_backward and clamp_backward_min_max
+    const gSelf = part((i) => (!mn || sv[i] >= mn[i]) && (!mx || sv[i] <= mx[i]));
+    const gMin = mn && n.next[1] ? part((i) => sv[i] < mn[i] && (!mx || mn[i] < mx[i])) : null;
+    const gMax = mx && n.next[2] ? part((i) => sv[i] > mx[i] || (!!mn && mx[i] < mn[i])) : null;
+    return [n.next[0] ? gSelf : null, gMin, gMax];
+  });
+  if (node) {
+    node.save('self', a);
+    if (min) node.save('min', min);
+    if (max) node.save('max', max);
+  }
   return out;
 }
 

@@ -285,6 +285,7 @@ export function argmax(t: Tensor, dim: number | null, keepdim: boolean, isMax = 
 
 /** var/std with Bessel's correction by default (VarBackward0 / StdBackward0). */
 export function variance(t: Tensor, dims: number[] | null, correction: number, keepdim: boolean, isStd: boolean): Tensor {
+  if (!isFloating(t.dtype)) throw new TorchError('RuntimeError', 'std and var only support floating point and complex dtypes');
   const nd = normDims(dims, t.ndim);
   const out = reduceWith(t, nd, keepdim, t.dtype, (v, s, r) => {
     let m = 0;
@@ -418,7 +419,8 @@ export function cumsum(t: Tensor, dim: number): Tensor {
 
 export function logsumexp(t: Tensor, dims: number[], keepdim: boolean): Tensor {
   const nd = normDims(dims, t.ndim);
-  const out = reduceWith(t, nd, keepdim, t.dtype, (v, s, r) => {
+  // integral inputs give the default floating dtype
+  const out = reduceWith(t, nd, keepdim, isFloating(t.dtype) ? t.dtype : getDefaultDtype(), (v, s, r) => {
     let m = -Infinity;
     for (let i = 0; i < r; i++) m = Math.max(m, v[s + i]);
     let acc = 0;

@@ -111,6 +111,7 @@ export function permute(t: Tensor, dims: number[], name = 'PermuteBackward0'): T
     );
   }
   const d = dims.map((x) => normDim(x, t.ndim));
+  if (new Set(d).size !== d.length) throw new TorchError('RuntimeError', 'permute(): duplicate dims are not allowed.');
   const inv = new Array<number>(d.length);
   d.forEach((p, i) => (inv[p] = i));
   return viewOp(t, name, d.map((i) => t.shape[i]), d.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, inv));
@@ -302,6 +303,7 @@ function splitOp(t: Tensor, dim: number, sizes: number[], name: string, drop = f
 }
 
 export function split(t: Tensor, sizeOrSizes: number | number[], dim = 0): Tensor[] {
+  if (t.ndim === 0) throw new TorchError('RuntimeError', `${Array.isArray(sizeOrSizes) ? 'split_with_sizes' : 'split'} expects at least a 1-dimensional tensor`);
   const d = normDim(dim, t.ndim);
   const n = t.shape[d];
   if (Array.isArray(sizeOrSizes)) {
@@ -314,6 +316,10 @@ export function split(t: Tensor, sizeOrSizes: number | number[], dim = 0): Tenso
     }
     return splitOp(t, d, sizeOrSizes, 'SplitWithSizesBackward0');
   }
+  if (sizeOrSizes < 0) throw new TorchError('RuntimeError', `split expects split_size be non-negative, but got split_size=${sizeOrSizes}`);
+  if (sizeOrSizes === 0 && n !== 0) {
+    throw new TorchError('RuntimeError', `split_size can only be 0 if dimension size is 0, but got dimension size of ${n}`);
+  }
   const sizes: number[] = [];
   for (let s = 0; s < n; s += sizeOrSizes) sizes.push(Math.min(sizeOrSizes, n - s));
   if (n === 0) sizes.push(0);
@@ -321,6 +327,8 @@ export function split(t: Tensor, sizeOrSizes: number | number[], dim = 0): Tenso
 }
 
 export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (t.ndim === 0) throw new TorchError('RuntimeError', 'chunk expects at least a 1-dimensional tensor');
+  if (chunks <= 0) throw new TorchError('RuntimeError', `chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = normDim(dim, t.ndim);
   const size = Math.ceil(t.shape[d] / chunks);
   return split(t, size, d);

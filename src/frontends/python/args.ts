@@ -25,7 +25,8 @@ export class Args {
     if (name === 'keepdim' && this.kw.has('keepdims')) return this.kw.get('keepdims')!;
     if (dflt !== undefined) return dflt;
     if (this.pythonStyle) throw new PyError('TypeError', `${this.owner ? this.owner + '.' : ''}${this.fname}() missing 1 required positional argument: '${name}'`);
-    throw new PyError('TypeError', `${this.fname}() missing required argument '${name}' (pos ${i + 1})`);
+    // python_arg_parser.cpp's missing_args (its plural is inverted: "1 required positional arguments")
+    throw new PyError('TypeError', `${this.fname}() missing 1 required positional arguments: "${name}"`);
   }
 
   tensor(i: number, name: string): Tensor {

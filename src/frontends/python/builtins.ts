@@ -1,7 +1,7 @@
 import { Tensor } from '../../core';
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { formatWithSpec, FormatSpecError } from './formatSpec';
-import { fakeAddress, Interpreter } from './interp';
+import { exceptionMessage, fakeAddress, Interpreter } from './interp';
 import { isNum, numBinop, numCompare, pyRound } from './pynum';
 import {
   PyBuiltin,
@@ -55,7 +55,7 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
 
   for (const [e, parent] of EXCEPTIONS) {
     ip.exceptionParents.set(e, parent);
-    def(e, (args) => new PyExceptionValue(e, args.length ? ip.str(args[0]) : ''), 'type');
+    def(e, (args) => new PyExceptionValue(e, exceptionMessage(ip, e, args), args), 'type');
   }
   def('BaseException', (args) => new PyExceptionValue('BaseException', args.length ? ip.str(args[0]) : ''), 'type');
   ip.builtins.set('Ellipsis', new PyTuple([], 'ellipsis'));
@@ -307,6 +307,13 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   def('pow', ([a, b]) => ip.binop('**', a, b, false));
   def('chr', ([v]) => String.fromCodePoint(Number(v)));
   def('ord', ([v]) => BigInt(String(v).codePointAt(0)!));
+  const radix = (prefix: string, base: number) => ([v]: PyValue[]) => {
+    const n = typeof v === 'boolean' ? (v ? 1n : 0n) : v;
+    if (typeof n !== 'bigint') throw new PyError('TypeError', `'${ip.typeName(v)}' object cannot be interpreted as an integer`);
+    return n < 0n ? '-' + prefix + (-n).toString(base) : prefix + n.toString(base);
+  };
+  def('bin', radix('0b', 2));
+  def('oct', radix('0o', 8));
   def('hex', ([v]) => ((v as bigint) < 0n ? '-0x' + (-(v as bigint)).toString(16) : '0x' + (v as bigint).toString(16)));
   def('super', ([cls, self]) => {
     if (!(cls instanceof PyClass) || !(self instanceof PyInstance)) throw new PyError('TypeError', 'super() argument 1 must be type');

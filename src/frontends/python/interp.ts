@@ -61,6 +61,13 @@ export interface HostOps {
   onStatement(range: A.Range): void;
 }
 
+/** str() of an exception built from args: one argument's str (KeyError: its repr), several as a tuple. */
+export function exceptionMessage(ip: Interpreter, type: string, args: PyValue[]): string {
+  if (args.length === 0) return '';
+  if (args.length > 1) return ip.repr(new PyTuple(args));
+  return type === 'KeyError' ? ip.repr(args[0]) : ip.str(args[0]);
+}
+
 class ReturnSignal {
   constructor(public value: PyValue) {}
 }
@@ -201,6 +208,16 @@ export class Interpreter {
       }
       case 'ClassDef': {
         const bases = s.bases.map((b) => this.eval(b, scope));
+        const excBase = bases.find((b): b is PyBuiltin => b instanceof PyBuiltin && b.typeName === 'type' && this.isExceptionSubtype(b.name, 'BaseException'));
+        if (excBase && (this.exceptionParents.has(excBase.name) || excBase.name === 'BaseException')) {
+          // a user-defined exception: a new exception type under its base; a body beyond pass/docstrings is out of scope
+          const trivial = s.body.every((st) => st.kind === 'Pass' || (st.kind === 'ExprStmt' && st.value.kind === 'Str'));
+          if (!trivial) throw new PyError('NotImplementedError', `methods on an exception class are not supported (line ${s.range.line})`);
+          this.exceptionParents.set(s.name, excBase.name);
+          const name = s.name;
+          this.setName(name, new PyBuiltin(name, (args) => new PyExceptionValue(name, exceptionMessage(this, name, args), args), 'type'), scope);
+          return Flow.Normal;
+        }
         const cls = new PyClass(
           s.name,
           bases.map((b) => {
@@ -274,7 +291,7 @@ export class Interpreter {
       case 'Raise': {
         if (!s.exc) throw new PyError('RuntimeError', 'No active exception to reraise');
         const e = this.eval(s.exc, scope);
-        if (e instanceof PyExceptionValue) throw new PyError(e.pyType, e.message);
+        if (e instanceof PyExceptionValue) throw Object.assign(new PyError(e.pyType, e.message), { pyArgs: e.args });
         if (e instanceof PyBuiltin && e.typeName === 'type') throw new PyError(e.name, '');
         throw new PyError('TypeError', 'exceptions must derive from BaseException');
       }
@@ -299,7 +316,7 @@ export class Interpreter {
             const names = (t instanceof PyTuple ? t.items : [t]).map((x) => (x instanceof PyBuiltin ? x.name : String(x)));
             if (!names.some((n) => this.isExceptionSubtype(err.pyType, n))) continue;
           }
-          if (h.name) this.setName(h.name, new PyExceptionValue(err.pyType, err.message), scope);
+          if (h.name) this.setName(h.name, new PyExceptionValue(err.pyType, err.message, err.pyArgs ?? null), scope);
           return this.execBlock(h.body, scope);
         }
         throw err;
@@ -770,7 +787,7 @@ export class Interpreter {
     }
     if (obj instanceof PyModule) return obj.attrs.get(name);
     if ((obj instanceof PyFunction || obj instanceof PyBuiltin) && name === '__name__') return obj.name;
-    if (obj instanceof PyExceptionValue && name === 'args') return new PyTuple([obj.message]);
+    if (obj instanceof PyExceptionValue && name === 'args') return new PyTuple(obj.args ?? [obj.message]);
     return this.host.getattr(obj, name);
   }
 
@@ -986,11 +1003,18 @@ export class Interpreter {
         }
         return new PyList([...a.items, ...b.items]);
       }
-      if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
+      // torch.Size's concat and repeat give a torch.Size
+      if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items], a.tag === 'Size' ? 'Size' : null);
       if (inplace && a instanceof PyList) {
         a.items.push(...this.iterate(b));
         return a;
       }
+    }
+    if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {
+      const out = new PySet();
+      for (const [k, v] of a.map) if (op === '|' || op === '^' ? !(op === '^' && b.map.has(k)) : op === '&' ? b.map.has(k) : !b.map.has(k)) out.map.set(k, v);
+      if (op === '|' || op === '^') for (const [k, v] of b.map) if (!a.map.has(k)) out.map.set(k, v);
+      return out;
     }
     if (op === '*') {
       const rep = (x: PyValue, n: PyValue): PyValue | undefined => {
@@ -998,7 +1022,7 @@ export class Interpreter {
         const k = Math.max(0, Number(n));
         if (typeof x === 'string') return x.repeat(k);
         if (x instanceof PyList) return new PyList(Array.from({ length: k }, () => x.items).flat());
-        if (x instanceof PyTuple) return new PyTuple(Array.from({ length: k }, () => x.items).flat());
+        if (x instanceof PyTuple) return new PyTuple(Array.from({ length: k }, () => x.items).flat(), x.tag === 'Size' ? 'Size' : null);
         return undefined;
       };
       const r = rep(a, b) ?? rep(b, a);
@@ -1155,7 +1179,7 @@ export class Interpreter {
     if (v instanceof PyBoundMethod) return `<bound method ${(v.func as PyFunction).name ?? '?'} of ${this.repr(v.self)}>`;
     if (v instanceof PyClass) return `<class '${v.module}.${v.name}'>`;
     if (v instanceof PyModule) return `<module '${v.name}'>`;
-    if (v instanceof PyExceptionValue) return `${v.pyType}(${pyStrRepr(v.message)})`;
+    if (v instanceof PyExceptionValue) return `${v.pyType}(${v.args ? v.args.map((x) => this.repr(x)).join(', ') : pyStrRepr(v.message)})`;
     if (v instanceof PyIterator) return `<${v.typeName} object${v.qualname ? ' ' + v.qualname : ''} at ${fakeAddress(v)}>`;
     if (v instanceof PyInstance) {
       const r = v.cls.lookup('__repr__');

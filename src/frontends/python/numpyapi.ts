@@ -194,7 +194,8 @@ function npArray(ip: Interpreter, toTensor: (v: PyValue, d?: DType) => Tensor, a
   const d = a.kw.get('dtype');
   if (data instanceof PyNdArray) return new PyNdArray(d ? ops.cast(data.tensor, npDtype(d)) : Tensor.fromData(data.tensor.copyValues(), data.tensor.shape, data.tensor.dtype));
   let t = toTensor(data, d !== undefined && d !== null ? npDtype(d) : undefined);
-  if ((d === undefined || d === null) && t.dtype === 'float32' && !(data instanceof Tensor)) t = ops.cast(t, 'float64');
+  // Python floats are doubles: build from the data again rather than widening float32-rounded values
+  if ((d === undefined || d === null) && t.dtype === 'float32' && !(data instanceof Tensor)) t = toTensor(data, 'float64');
   void ip;
   return new PyNdArray(t);
 }

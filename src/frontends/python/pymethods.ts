@@ -62,7 +62,7 @@ function dictView(d: PyDict, kind: string, items: PyValue[]): PyList {
 
 /** Methods of Python's dict. */
 export function dictMethod(ip: Interpreter, d: PyDict, name: string): PyValue | undefined {
-  const m = (fn: (args: PyValue[]) => PyValue) => new PyBuiltin(name, fn);
+  const m = (fn: (args: PyValue[], kw: Map<string, PyValue>) => PyValue) => new PyBuiltin(name, fn);
   switch (name) {
     case 'keys':
       return m(() => dictView(d, 'keys', d.keys()));
@@ -88,8 +88,17 @@ export function dictMethod(ip: Interpreter, d: PyDict, name: string): PyValue | 
         return d.get(k)!;
       });
     case 'update':
-      return m(([o]) => {
+      return m(([o], kw) => {
         if (o instanceof PyDict) for (const [k, v] of o.entries()) d.set(k, v);
+        else if (o !== undefined && o !== null) {
+          // an iterable of key/value pairs
+          for (const pair of ip.iterate(o)) {
+            const kv = [...ip.iterate(pair)];
+            if (kv.length !== 2) throw new PyError('ValueError', `dictionary update sequence element #0 has length ${kv.length}; 2 is required`);
+            d.set(kv[0], kv[1]);
+          }
+        }
+        for (const [k, v] of kw) d.set(k, v);
         return null;
       });
     case 'copy':
@@ -125,6 +134,20 @@ export function strMethod(ip: Interpreter, s: string, name: string): PyValue | u
         if (typeof x !== 'string') throw new PyError('TypeError', `sequence item 0: expected str instance, ${ip.typeName(x)} found`);
         return x;
       }).join(s));
+    case 'isdigit':
+    case 'isnumeric':
+    case 'isdecimal':
+      return m(() => s.length > 0 && /^[0-9]+$/.test(s));
+    case 'isalpha':
+      return m(() => s.length > 0 && /^[A-Za-z]+$/.test(s));
+    case 'isalnum':
+      return m(() => s.length > 0 && /^[A-Za-z0-9]+$/.test(s));
+    case 'isspace':
+      return m(() => s.length > 0 && /^\s+$/.test(s));
+    case 'isupper':
+      return m(() => /[A-Z]/.test(s) && !/[a-z]/.test(s));
+    case 'islower':
+      return m(() => /[a-z]/.test(s) && !/[A-Z]/.test(s));
     case 'upper':
       return m(() => s.toUpperCase());
     case 'lower':
@@ -144,11 +167,19 @@ export function strMethod(ip: Interpreter, s: string, name: string): PyValue | u
     case 'endswith':
       return m(([p]) => s.endsWith(String(p)));
     case 'center':
-      return m(([w]) => ip.format(s, `^${w}`));
+      return m(([w, fill]) => {
+        // CPython: the extra padding goes left when the text is odd-sized and the width even... i.e. left = pad / 2 + (pad & width & 1)
+        const width = Number(w);
+        const f = fill === undefined ? ' ' : String(fill);
+        const pad = width - s.length;
+        if (pad <= 0) return s;
+        const left = Math.floor(pad / 2) + (pad & width & 1);
+        return f.repeat(left) + s + f.repeat(pad - left);
+      });
     case 'ljust':
-      return m(([w]) => s.padEnd(Number(w)));
+      return m(([w, fill]) => s.padEnd(Number(w), fill === undefined ? ' ' : String(fill)));
     case 'rjust':
-      return m(([w]) => s.padStart(Number(w)));
+      return m(([w, fill]) => s.padStart(Number(w), fill === undefined ? ' ' : String(fill)));
     case 'title':
       return m(() => s.replace(/\b\w/g, (c) => c.toUpperCase()));
     case 'count':

@@ -60,14 +60,21 @@ export function runCells(cells: Cell[], opts: RunOptions = {}): RunResult {
   const { ip, rt, out } = createSession(opts);
   const results: CellResult[] = [];
   const shownFromLibrary = new Set<string>();
+  // Python's default filter keeps one registry per module keyed by (text, category, lineno); every cell runs in
+  // the same __main__ globals and numbers its lines from 1, so a warning repeated at the same line of a later cell is not shown again
+  const seen = new Set<string>();
+  const cellLine = (line: number): number => {
+    let start = 1;
+    for (const c of cells) if (c.startLine <= line) start = c.startLine;
+    return line - start + 1;
+  };
   for (const cell of cells) {
     out.length = 0;
     const warnings: { category: string; message: string }[] = [];
-    const seen = new Set<string>();
     setWarningSink((category, message, origin) => {
       // a warning located in torch's own code is shown once per process (across cells)
       const registry = origin === 'library' ? shownFromLibrary : seen;
-      const key = origin === 'library' ? `${category}|${message}` : `${category}|${message}|${ip.currentRange?.line ?? 0}`;
+      const key = origin === 'library' ? `${category}|${message}` : `${category}|${message}|${cellLine(ip.currentRange?.line ?? 0)}`;
       if (registry.has(key)) return;
       registry.add(key);
       warnings.push({ category, message });

@@ -6,8 +6,10 @@ import {
   isGradEnabled,
   Node,
   noGrad,
+  normDim,
   ops,
   promoteTypes,
+  scalarTypeName,
   setCurrentOrigin,
   setGradEnabled,
   Tensor,
@@ -64,6 +66,12 @@ export interface OptimizerStepRecord {
 }
 
 /** The torch API on the core engine: the interpreter's host for tensors and the torch modules. */
+/** Tensor properties defined in C++ without a setter (python_variable.cpp's getset table). */
+const READONLY_TENSOR_ATTRS = new Set([
+  'shape', 'dtype', 'device', 'is_leaf', 'grad_fn', 'ndim', 'T', 'mT', 'H', 'mH', 'is_cuda', 'is_sparse', 'is_quantized', 'is_meta',
+  'is_complex', 'layout', '_version', 'output_nr', 'retains_grad', 'itemsize', 'nbytes', '_base', 'is_mps', 'is_nested', 'name', 'is_cpu',
+]);
+
 export class TorchRuntime implements HostOps {
   printOptions: PrintOptions = defaultPrintOptions();
   readonly gen = new Generator();
@@ -75,6 +83,15 @@ export class TorchRuntime implements HostOps {
   /** zero_grad()'s default: False in PyTorch 1.13 (grads become zeros), True from 2.0 (grads become None). */
   zeroGradSetsNone = false;
   private methods = new Map<string, Method>();
+  /** Attributes user code set on tensors (a tensor's __dict__). */
+  private tensorDicts = new WeakMap<Tensor, Map<string, PyValue>>();
+  /** TORCH_WARN_ONCE warnings already raised in this process. */
+  private warnedOnce = new Set<string>();
+  warnOnce(message: string): void {
+    if (this.warnedOnce.has(message)) return;
+    this.warnedOnce.add(message);
+    warn('UserWarning', message);
+  }
 
   constructor(readonly ip: Interpreter) {
     for (const d of ['float32', 'float64', 'int64', 'int32', 'bool'] as DType[]) this.dtypeObjs.set(d, new PyDType(d));
@@ -136,7 +153,12 @@ export class TorchRuntime implements HostOps {
     const store = (v: PyValue, dim: number): void => {
       if (dim === shape.length) {
         if (typeof v === 'boolean') flat.push(v ? 1 : 0);
-        else if (typeof v === 'bigint' || typeof v === 'number') flat.push(Number(v));
+        else if (typeof v === 'bigint' || typeof v === 'number') {
+          if (typeof v === 'bigint' && !isFloating(dt) && (v > 9223372036854775807n || v < -9223372036854775808n)) {
+            throw new PyError('RuntimeError', 'Overflow when unpacking long');
+          }
+          flat.push(Number(v));
+        }
         else if (v instanceof Tensor || v instanceof PyNdArray) flat.push(Number(scalarOfTensor(v instanceof Tensor ? v : v.tensor, 'float')));
         else if (isFloating(dt)) throw new PyError('TypeError', `must be real number, not ${v === null ? 'NoneType' : pyTypeOf(v)}`);
         else throw new PyError('TypeError', `'${v === null ? 'NoneType' : pyTypeOf(v)}' object cannot be interpreted as an integer`);
@@ -316,6 +338,25 @@ export class TorchRuntime implements HostOps {
   }
 
   setitem(obj: PyValue, idx: PyValue, value: PyValue): boolean {
+    if (obj instanceof PyNdArray) {
+      // NumPy assignment: scalars, arrays or nested lists, broadcast to the selection and cast to the array's dtype
+      const items = this.indexItems(idx);
+      const target = noGrad(() => ops.getItem(obj.tensor, items)).shape;
+      const v =
+        value instanceof PyNdArray ? value.tensor : value instanceof Tensor ? value : value instanceof PyList || value instanceof PyTuple ? this.tensorFromData(value, 'float64') : this.operand(value);
+      if (v === undefined) throw new PyError('TypeError', `float() argument must be a string or a real number, not '${pyTypeOf(value)}'`);
+      if (v instanceof Tensor) {
+        const vs = v.shape;
+        const fits = vs.length <= target.length ? vs.every((n, i) => n === 1 || n === target[target.length - vs.length + i]) : vs.slice(0, vs.length - target.length).every((n) => n === 1);
+        if (!fits) {
+          const tup = (sh: number[]) => `(${sh.join(', ')}${sh.length === 1 ? ',' : ''})`;
+          throw new PyError('ValueError', `could not broadcast input array from shape ${tup(vs)} into shape ${tup(target)}`);
+        }
+        const src = vs.length > target.length ? ops.reshape(v, vs.slice(vs.length - target.length)) : v;
+        noGrad(() => ops.setItem(obj.tensor, items, src));
+      } else noGrad(() => ops.setItem(obj.tensor, items, Number(v)));
+      return true;
+    }
     if (!(obj instanceof Tensor)) return false;
     // THPVariable_setitem's valueToTensor takes a tensor, int, bool or float, nothing else (not a list, not an ndarray),
     // before it looks at the index
@@ -377,7 +418,12 @@ export class TorchRuntime implements HostOps {
         return true;
       }
     }
-    throw new PyError('AttributeError', `'Tensor' object attribute '${name}' is read-only`);
+    if (READONLY_TENSOR_ATTRS.has(name)) throw new PyError('AttributeError', `attribute '${name}' of 'torch._C._TensorBase' objects is not writable`);
+    // a tensor has a __dict__: other names become instance attributes (shadowing methods, as in Python)
+    let d = this.tensorDicts.get(obj);
+    if (!d) this.tensorDicts.set(obj, (d = new Map()));
+    d.set(name, v);
+    return true;
   }
 
   /**
@@ -412,7 +458,7 @@ export class TorchRuntime implements HostOps {
     }
     if (obj instanceof PyTuple && obj.tag === 'Size') {
       if (name === 'numel') return new PyBuiltin('numel', () => BigInt(obj.items.reduce((a: number, x) => a * Number(x), 1)));
-      return undefined;
+      if (name !== 'count' && name !== 'index') return undefined;
     }
     if (obj instanceof PyTuple && obj.tag === 'device') return name === 'type' ? obj.items[0] : name === 'index' ? null : undefined;
     if (obj instanceof PyTuple && obj.fields) {
@@ -429,7 +475,13 @@ export class TorchRuntime implements HostOps {
     if (typeof obj === 'string') return strMethod(this.ip, obj, name);
     if (obj instanceof PyTuple) {
       if (name === 'count') return new PyBuiltin('count', ([x]) => BigInt(obj.items.filter((y) => this.ip.equals(x, y)).length));
-      if (name === 'index') return new PyBuiltin('index', ([x]) => BigInt(obj.items.findIndex((y) => this.ip.equals(x, y))));
+      if (name === 'index') {
+        return new PyBuiltin('index', ([x]) => {
+          const i = obj.items.findIndex((y) => this.ip.equals(x, y));
+          if (i < 0) throw new PyError('ValueError', 'tuple.index(x): x not in tuple');
+          return BigInt(i);
+        });
+      }
     }
     return undefined;
   }
@@ -489,6 +541,12 @@ export class TorchRuntime implements HostOps {
       case 'ndim':
         return BigInt(t.ndim);
       case 'T':
+        if (t.ndim !== 2 && t.ndim !== 0) {
+          // numpy_T's TORCH_WARN_ONCE (TensorShape.cpp in 1.13.1; path as the Debian build records it)
+          this.warnOnce(
+            'The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor. (Triggered internally at  ./aten/src/ATen/native/TensorShape.cpp:3281.)',
+          );
+        }
         return ops.T(t);
       case 'mT':
         return ops.transpose(t, -2, -1);
@@ -503,6 +561,8 @@ export class TorchRuntime implements HostOps {
       case 'itemsize':
         return BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[t.dtype]);
     }
+    const own = this.tensorDicts.get(t)?.get(name);
+    if (own !== undefined) return own;
     const m = this.methods.get(name);
     if (m) return new PyBuiltin(name, (args, kw) => m(t, new Args(name, args, kw)), 'builtin_function_or_method');
     return undefined;
@@ -637,9 +697,26 @@ export class TorchRuntime implements HostOps {
     binary('minimum', (t, o) => ops.minimum(t, o as Tensor));
     M.set('logical_and', (t, a) => ops.logical('and', t, a.tensor(0, 'other')));
     M.set('logical_or', (t, a) => ops.logical('or', t, a.tensor(0, 'other')));
-    M.set('clamp', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max')));
+    M.set('clamp', (t, a) => {
+      const lo = a.get(0, 'min', null);
+      const hi = a.get(1, 'max', null);
+      // tensor bounds select aten's clamp.Tensor overload
+      if (lo instanceof Tensor || hi instanceof Tensor) {
+        const asT = (v: PyValue) => (v === null ? null : v instanceof Tensor ? v : Tensor.scalar(Number(this.operand(v)), t.dtype));
+        return ops.clampTensor(t, asT(lo), asT(hi));
+      }
+      return ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'));
+    });
     M.set('clip', M.get('clamp')!);
-    inplace('clamp_', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max')));
+    inplace('clamp_', (t, a) => {
+      const lo = a.get(0, 'min', null);
+      const hi = a.get(1, 'max', null);
+      if (lo instanceof Tensor || hi instanceof Tensor) {
+        const asT = (v: PyValue) => (v === null ? null : v instanceof Tensor ? v : Tensor.scalar(Number(this.operand(v)), t.dtype));
+        return ops.clampTensor(t, asT(lo), asT(hi));
+      }
+      return ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'));
+    });
     M.set('clamp_min', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), null, 'ClampMinBackward0'));
     M.set('clamp_max', (t, a) => ops.clamp(t, null, this.optScalar(a, 0, 'max'), 'ClampMaxBackward0'));
     M.set('addcmul', (t, a) => ops.addcmul(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
@@ -847,9 +924,16 @@ export class TorchRuntime implements HostOps {
     M.set('var', varstd(false));
     M.set('std', varstd(true));
     M.set('norm', (t, a) => {
-      const p = a.get(0, 'p', 2n);
+      const p = a.get(0, 'p', 'fro');
+      const dims = a.dims(1, 'dim');
+      const keepdim = a.bool(2, 'keepdim', false);
+      // torch.functional.norm: 'fro' over two dims is frobenius_norm's sqrt(sum(x * x)); the rest is at::norm
+      if (p === 'fro' && dims && dims.length === 2) return ops.sqrt(ops.sum(ops.mul(t, t), dims, keepdim));
+      if (!isFloating(t.dtype)) {
+        throw new PyError('RuntimeError', `norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(t.dtype)} instead.`);
+      }
       const pv = p === 'fro' ? 2 : typeof p === 'string' ? (p === 'inf' ? Infinity : 2) : Number(p);
-      return ops.norm(t, pv, a.dims(1, 'dim'), a.bool(2, 'keepdim', false));
+      return ops.norm(t, pv, dims, keepdim);
     });
     M.set('cumsum', (t, a) => ops.cumsum(t, a.int(0, 'dim')));
     const named = (kind: string, [v, i]: [Tensor, Tensor]) => new PyTuple([v, i], `torch.return_types.${kind}`, ['values', 'indices']);
@@ -908,6 +992,11 @@ export class TorchRuntime implements HostOps {
       return t;
     });
     M.set('is_contiguous', (t) => t.isContiguous());
+    M.set('stride', (t, a) => {
+      const d = a.optInt(0, 'dim');
+      if (d === null) return new PyTuple(t.strides.map((n) => BigInt(n)));
+      return BigInt(t.strides[normDim(d, t.ndim)]);
+    });
     M.set('size', (t, a) => {
       if (!a.has(0, 'dim')) return sizeOf(t);
       const d = a.int(0, 'dim');
@@ -1020,7 +1109,7 @@ export class TorchRuntime implements HostOps {
       return t.shape.join() === o.shape.join() && t.values().every((x, i) => x === o.values()[i]);
     });
     M.set('allclose', (t, a) => allclose(t, a.tensor(0, 'other'), a.num(1, 'rtol', 1e-5), a.num(2, 'atol', 1e-8)));
-    M.set('nonzero', (t) => {
+    M.set('nonzero', (t, a) => {
       const v = t.values();
       const rows: number[] = [];
       for (let i = 0; i < v.length; i++) {
@@ -1033,7 +1122,13 @@ export class TorchRuntime implements HostOps {
         }
         rows.push(...idx);
       }
-      return ops.fromValues(rows, [rows.length / Math.max(t.ndim, 1), t.ndim], 'int64');
+      const n = rows.length / Math.max(t.ndim, 1);
+      if (a.kw.get('as_tuple') === true) {
+        // one index tensor per dimension (a 0-d input counts as 1-d)
+        if (t.ndim === 0) return new PyTuple([ops.fromValues(v[0] ? [0] : [], [v[0] ? 1 : 0], 'int64')]);
+        return new PyTuple(t.shape.map((_, d) => ops.fromValues(Array.from({ length: n }, (_, r) => rows[r * t.ndim + d]), [n], 'int64')));
+      }
+      return ops.fromValues(rows, [n, t.ndim], 'int64');
     });
     M.set('__len__', (t) => BigInt(t.shape[0]));
   }

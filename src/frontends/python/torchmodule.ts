@@ -36,6 +36,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const T = (a: Args, i = 0, name = 'input') => a.tensor(i, name);
   const dtypeOf = (a: Args) => a.dtype();
   const withGrad = (t: Tensor, a: Args): Tensor => {
+    if (a.kw.has('device')) checkDevice(a.kw.get('device')!);
     if (a.kw.get('requires_grad') === true) {
       if (!isFloating(t.dtype)) throw new PyError('RuntimeError', 'Only Tensors of floating point and complex dtype can require gradients');
       t.setRequiresGrad(true);
@@ -121,6 +122,23 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       if (a.kw.has('start')) start = rt.operand(a.kw.get('start')!) as number;
       if (a.kw.has('step')) step = rt.operand(a.kw.get('step')!) as number;
       return withGrad(ops.arange(start, end, step, dtypeOf(a)), a);
+    },
+    range: (a) => {
+      // deprecated torch.range: end inclusive, the default floating dtype unless dtype= (python_torch_functions.cpp, RangeFactories.cpp)
+      warn(
+        'UserWarning',
+        "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).",
+      );
+      const start = a.num(0, 'start');
+      const end = a.num(1, 'end');
+      const step = a.num(2, 'step', 1);
+      const dt = dtypeOf(a) ?? ops.getDefaultDtype();
+      if (step === 0) throw new PyError('RuntimeError', 'step must be nonzero');
+      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new PyError('RuntimeError', `unsupported range: ${start} -> ${end}`);
+      if (!((step > 0 && end >= start) || (step < 0 && end <= start))) throw new PyError('RuntimeError', 'upper bound and larger bound inconsistent with step sign');
+      const size = Math.trunc((end - start) / step + 1);
+      const vals = Array.from({ length: size }, (_, i) => start + i * step);
+      return withGrad(ops.fromValues(vals, [size], dt), a);
     },
     linspace: (a) => withGrad(ops.linspace(a.num(0, 'start'), a.num(1, 'end'), a.int(2, 'steps'), dtypeOf(a)), a),
     eye: (a) => withGrad(ops.eye(a.int(0, 'n'), a.has(1, 'm') ? a.int(1, 'm') : undefined, dtypeOf(a)), a),
@@ -223,7 +241,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const ts = [...ip.iterate(a.get(0, 'tensors'))] as Tensor[];
       return ops.cat(ts, ts.every((t) => t.ndim === 1) ? 0 : 1);
     },
-    where: (a) => ops.where(a.tensor(0, 'condition'), rt.operandArg(a, 1, 'input'), rt.operandArg(a, 2, 'other')),
+    // torch.where(condition) is nonzero(condition, as_tuple=True)
+    where: (a) => a.args.length === 1 && a.kw.size === 0 ? (rt.getattr(a.tensor(0, 'condition'), 'nonzero') as PyBuiltin).fn([], new Map([['as_tuple', true]])) : ops.where(a.tensor(0, 'condition'), rt.operandArg(a, 1, 'input'), rt.operandArg(a, 2, 'other')),
     equal: (a) => {
       const x = T(a);
       const y = a.tensor(1, 'other');
@@ -247,8 +266,14 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       }));
     },
     meshgrid: (a) => {
-      const idx = a.kw.get('indexing');
-      if (idx === undefined) throw new PyError('NotImplementedError', 'torch.meshgrid without indexing= is not supported by Autograd Lens yet (pass indexing="ij" or "xy")');
+      let idx = a.kw.get('indexing');
+      if (idx === undefined) {
+        // 1.13's meshgrid(tensors) overload: TORCH_WARN_ONCE, then "ij"
+        rt.warnOnce(
+          'torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. (Triggered internally at  ./aten/src/ATen/native/TensorShape.cpp:3190.)',
+        );
+        idx = 'ij';
+      }
       if (idx !== 'ij' && idx !== 'xy') throw new PyError('RuntimeError', `torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${String(idx)}`);
       let ts = a.args.length === 1 && (a.args[0] instanceof PyList || a.args[0] instanceof PyTuple) ? [...ip.iterate(a.args[0])] as Tensor[] : (a.args as Tensor[]);
       const swap = idx === 'xy' && ts.length >= 2;
@@ -870,6 +895,12 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   const prevSet = rt.setattr.bind(rt);
   rt.setattr = (obj, name, v) => {
     if (obj instanceof PyInstance && obj.cls.isSubclassOf(Module)) {
+      if (!obj.native) {
+        // Module.__setattr__ before Module.__init__ (a subclass that forgot super().__init__())
+        if (v instanceof Tensor && v.isParameter) throw new PyError('AttributeError', 'cannot assign parameters before Module.__init__() call');
+        if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) throw new PyError('AttributeError', 'cannot assign module before Module.__init__() call');
+        return prevSet(obj, name, v);
+      }
       const st = moduleState(obj);
       if (v instanceof Tensor && !v.isParameter && st.params.has(name)) {
         const legacy = { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[v.dtype];
@@ -881,14 +912,28 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
       } else if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) {
         st.modules.set(name, v);
         st.params.delete(name);
-      } else if (v === null && st.params.has(name)) {
+      } else if (st.params.has(name)) {
+        if (v !== null) {
+          throw new PyError('TypeError', `cannot assign '${torchTypename(v)}' as parameter '${name}' (torch.nn.Parameter or None expected)`);
+        }
         st.params.set(name, null);
-      } else if (st.buffers?.has(name) && (v === null || v instanceof Tensor)) {
+      } else if (st.modules.has(name) && v !== null) {
+        throw new PyError('TypeError', `cannot assign '${torchTypename(v)}' as child module '${name}' (torch.nn.Module or None expected)`);
+      } else if (st.buffers?.has(name)) {
+        if (v !== null && !(v instanceof Tensor)) {
+          throw new PyError('TypeError', `cannot assign '${torchTypename(v)}' as buffer '${name}' (torch.Tensor or None expected)`);
+        }
         st.buffers.set(name, v as Tensor | null);
         return true;
       }
     }
     return prevSet(obj, name, v);
+  };
+  /** torch.typename: a tensor's legacy type name, else the object's (module-qualified) class name. */
+  const torchTypename = (v: PyValue): string => {
+    if (v instanceof Tensor) return legacyTypeName(v.dtype);
+    if (v instanceof PyInstance) return v.cls.module && v.cls.module !== 'builtins' ? `${v.cls.module}.${v.cls.name}` : v.cls.name;
+    return ip.typeName(v);
   };
   const prevGet = rt.getattr.bind(rt);
   rt.getattr = (obj, name) => {

@@ -18,6 +18,8 @@ export type PyValue =
 
 /** Python exceptions raised by the interpreter, with Python's type name and message. */
 export class PyError extends Error {
+  /** e.args of a user-raised exception instance, carried to an `except ... as e`. */
+  pyArgs?: PyValue[] | null;
   constructor(
     readonly pyType: string,
     message: string,
@@ -250,6 +252,8 @@ export class PyExceptionValue extends PyObject {
   constructor(
     public pyType: string,
     public message: string,
+    /** The constructor's arguments (e.args), when built by user code. */
+    public args: PyValue[] | null = null,
   ) {
     super();
   }
