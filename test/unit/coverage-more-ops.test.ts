@@ -132,3 +132,17 @@ print(m.shape, m.is_contiguous())`),
     );
   });
 });
+
+describe('coverage: median along a dim', () => {
+  it('returns torch.return_types.median with the lower median and its index (MedianBackward1)', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([[3., 1., 2.], [9., 7., 8.]], requires_grad=True)
+m = x.median(dim=1)
+print(m)
+m.values.sum().backward()
+print(x.grad, torch.median(x, 0, keepdim=True).indices)`),
+      'torch.return_types.median(\nvalues=tensor([2., 8.], grad_fn=<MedianBackward1>),\nindices=tensor([2, 2]))\ntensor([[0., 0., 1.],\n        [0., 0., 1.]]) tensor([[0, 0, 0]])\n',
+    );
+  });
+});

@@ -841,7 +841,7 @@ export class TorchRuntime implements HostOps {
     M.set('topk', (t, a) => named('topk', ops.topk(t, a.int(0, 'k'), a.int(1, 'dim', -1), a.bool(2, 'largest', true))));
     M.set('median', (t, a) => {
       if (!a.has(0, 'dim')) return ops.median(t);
-      throw new PyError('NotImplementedError', 'Tensor.median(dim) is not supported by Autograd Lens yet');
+      return named('median', ops.medianDim(t, a.int(0, 'dim'), a.bool(1, 'keepdim', false)));
     });
     M.set('logsumexp', (t, a) => ops.logsumexp(t, a.dims(0, 'dim') ?? [], a.bool(1, 'keepdim', false)));
     M.set('all', (t, a) => ops.allAny(t, true, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false)));
