@@ -156,3 +156,10 @@ with torch.no_grad():
     );
   });
 });
+
+describe('coverage: divmod and hash', () => {
+  it('divmod of a tensor is a TypeError (Tensor has no __divmod__); hash of ints is the int', () => {
+    assert.strictEqual(run('import torch\ndivmod(torch.tensor(7), 2)'), "TypeError: unsupported operand type(s) for divmod(): 'Tensor' and 'int'\n");
+    assert.strictEqual(run('print(divmod(7, 2), hash(5), hash(True))'), '(3, 1) 5 1\n');
+  });
+});
