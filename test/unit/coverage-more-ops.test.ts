@@ -146,3 +146,16 @@ print(x.grad, torch.median(x, 0, keepdim=True).indices)`),
     );
   });
 });
+
+describe('coverage: strides', () => {
+  it('stride() and storage_offset() of views follow ATen (unsqueeze inserts size*stride, expand 0)', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.arange(24.).reshape(2, 3, 4)
+print(x.stride(), x.stride(1), x.transpose(0, 2).stride(), x.permute(2, 0, 1).stride())
+print(x[:, 1].stride(), x[:, 1].storage_offset(), x[1, :, ::2].stride(), x[1, :, ::2].storage_offset())
+print(x.unsqueeze(1).stride(), x[None].expand(2, 2, 3, 4).stride(), torch.ones(3).unsqueeze(1).stride())`),
+      '(12, 4, 1) 4 (1, 4, 12) (1, 12, 4)\n(12, 1) 4 (4, 2) 12\n(12, 12, 4, 1) (0, 12, 4, 1) (1, 1)\n',
+    );
+  });
+});

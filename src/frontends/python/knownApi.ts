@@ -15,7 +15,7 @@ lt_ lu  masked_scatter  matrix_exp matrix_power  mode   msort multinomial multip
   nanmedian nanquantile  narrow_copy ne_      nextafter norm_ orgqr
 ormqr outer pin_memory pinverse polygamma positive pow_ qr quantile rad2deg  renorm  resize_ resize_as_
  rot90     scatter_reduce select_scatter  short sigmoid_ sign_ signbit sinc slice_scatter
-slogdet smm  split_with_sizes sqrt_ square_  sspaddmm  stft storage stride sub_ sum_to_size svd  
+slogdet smm  split_with_sizes sqrt_ square_  sspaddmm  stft storage sub_ sum_to_size svd  
  take take_along_dim tensor_split  to_dense to_sparse    triangular_solve     true_divide_
 trunc_ unfold uniform  unique_consecutive  values  vdot view_as_complex vsplit  zero`;
 

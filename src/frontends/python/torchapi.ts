@@ -897,6 +897,12 @@ export class TorchRuntime implements HostOps {
       return BigInt(t.shape[d < 0 ? d + t.ndim : d] ?? invalidDim(d, t.ndim));
     });
     M.set('dim', (t) => BigInt(t.ndim));
+    M.set('stride', (t, a) => {
+      if (!a.has(0, 'dim')) return new PyTuple(t.strides.map((x) => BigInt(x)));
+      const d = a.int(0, 'dim');
+      return BigInt(t.strides[normDimPy(d, t.ndim)]);
+    });
+    M.set('storage_offset', (t) => BigInt(t.offset));
     M.set('ndimension', (t) => BigInt(t.ndim));
     M.set('numel', (t) => BigInt(t.numel));
     M.set('nelement', (t) => BigInt(t.numel));
