@@ -309,3 +309,17 @@ print(torch.equal(x, torch.randint(0, 10, (5,)).float()))`),
     );
   });
 });
+
+describe('coverage: torch.range', () => {
+  it('includes the end, is float, and warns (PyErr_WarnEx at the caller)', () => {
+    const res = runCells(splitCells('import torch\nprint(torch.range(1, 4), torch.range(0, 1, 0.25))')).cells[0];
+    assert.strictEqual(res.stdout, 'tensor([1., 2., 3., 4.]) tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])\n');
+    assert.deepStrictEqual(res.warnings, [
+      {
+        category: 'UserWarning',
+        message:
+          "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).",
+      },
+    ]);
+  });
+});

@@ -250,6 +250,20 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const grids0 = ts.map((t, i) => ops.expand(ops.view(t, shape.map((_, j) => (j === i ? -1 : 1))), shape));
       return new PyTuple(swap ? [grids0[1], grids0[0], ...grids0.slice(2)] : grids0);
     },
+    range: (a) => {
+      warn(
+        'UserWarning',
+        "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).",
+      );
+      const start = a.num(0, 'start');
+      const end = a.num(1, 'end');
+      const step = a.num(2, 'step', 1);
+      if (step === 0) throw new PyError('RuntimeError', 'step must be nonzero');
+      const n = Math.floor((end - start) / step) + 1;
+      if (n < 0) throw new PyError('RuntimeError', 'upper bound and larger bound inconsistent with step sign');
+      const d = dtypeOf(a) ?? ops.getDefaultDtype();
+      return withGrad(ops.fromValues(Array.from({ length: n }, (_, i) => start + i * step), [n], d), a);
+    },
     logspace: (a) => withGrad(ops.logspace(a.num(0, 'start'), a.num(1, 'end'), a.int(2, 'steps'), a.num(3, 'base', 10), dtypeOf(a)), a),
     addmm: (a) => {
       const input = T(a);
