@@ -1,0 +1,49 @@
+import * as assert from 'assert';
+import { splitCells } from '../../src/frontends/python/cells';
+import { runCells } from '../../src/frontends/python/runner';
+
+function run(src: string): string {
+  const res = runCells(splitCells(src)).cells;
+  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
+}
+
+/**
+ * create_graph: gradients of ops whose 1.13 derivative is a backward op of its own take that
+ * op's node name (derivatives.yaml: sigmoid_backward, tanh_backward, threshold_backward), and a
+ * gradient that would lose its graph raises instead of printing a value without grad_fn.
+ */
+describe('coverage: double backward', () => {
+  it('sigmoid / tanh / relu gradients carry their *BackwardBackward0 nodes and differentiate again', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([-1., 2.], requires_grad=True)
+g, = torch.autograd.grad(torch.sigmoid(x).sum(), x, create_graph=True)
+print(g)
+print(torch.autograd.grad(g.sum(), x)[0])
+print(torch.autograd.grad(torch.tanh(x).sum(), x, create_graph=True)[0])
+print(torch.autograd.grad(x.relu().sum(), x, create_graph=True)[0])`),
+      // s = sigmoid: s' = s(1-s) = 0.1966, 0.1050; s'' = s(1-s)(1-2s) = 0.0909, -0.0800; tanh' = 1 - tanh^2
+      'tensor([0.1966, 0.1050], grad_fn=<SigmoidBackwardBackward0>)\ntensor([ 0.0909, -0.0800])\n' +
+        'tensor([0.4200, 0.0707], grad_fn=<TanhBackwardBackward0>)\ntensor([0., 1.], grad_fn=<ThresholdBackwardBackward0>)\n',
+    );
+  });
+
+  it('hessian through views and selections', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([-1., 2.], requires_grad=True)
+print(torch.autograd.functional.hessian(lambda t: (t.sigmoid() * t).sum(), x))`),
+      // d2/dt2 [t s(t)] = 2 s(1-s) + t s(1-s)(1-2s)
+      'tensor([[0.3024, 0.0000],\n        [0.0000, 0.0501]])\n',
+    );
+  });
+
+  it('an op whose gradient is computed outside the graph refuses create_graph', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2.], requires_grad=True)
+torch.autograd.grad(torch.softmax(x, 0)[0], x, create_graph=True)`),
+      'NotImplementedError: double backward (create_graph=True) through SoftmaxBackward0 is not supported by Autograd Lens yet\n',
+    );
+  });
+});
