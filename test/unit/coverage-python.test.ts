@@ -163,3 +163,23 @@ describe('coverage: divmod and hash', () => {
     assert.strictEqual(run('print(divmod(7, 2), hash(5), hash(True))'), '(3, 1) 5 1\n');
   });
 });
+
+describe('coverage: Python built-ins found missing by probing (checked against CPython 3)', () => {
+  it('printf-style flags, round with negative ndigits, set algebra and equality', () => {
+    assert.strictEqual(
+      run(`print("%5.1f|%-5d|%5s|%-4s|%+d" % (2.25, 3, "ab", "x", 4), round(12345, -2), round(-250, -2), round(350, -2))
+print({1, 2} | {3}, {1, 2} & {2}, {1, 2} - {2}, {1, 2} ^ {2, 3}, set("aab") == {"a", "b"})`),
+      '  2.2|3    |   ab|x   |+4 12300 -200 400\n{1, 2, 3} {2} {1} {1, 3} True\n',
+    );
+  });
+
+  it('dict.update with keywords, str.center/zfill, bin/oct', () => {
+    assert.strictEqual(
+      run(`d = {"a": 1}
+d.update(b=2)
+d.update([("c", 3)])
+print(d, "ab".center(5, "*"), "abc".center(6, "*"), "-42".zfill(5), bin(5), oct(8), bin(-3))`),
+      "{'a': 1, 'b': 2, 'c': 3} **ab* *abc** -0042 0b101 0o10 -0b11\n",
+    );
+  });
+});

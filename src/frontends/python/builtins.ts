@@ -142,7 +142,17 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   });
   def('round', ([v, ndPos], kw) => {
     const nd = ndPos ?? kw.get('ndigits');
-    if (typeof v === 'bigint') return v;
+    if (typeof v === 'bigint') {
+      if (nd === undefined || nd === null || Number(nd) >= 0) return v;
+      // round half to even at 10^-ndigits
+      const m = 10n ** BigInt(-Number(nd));
+      const q = v / m;
+      const r = v - q * m;
+      const twice = 2n * (r < 0n ? -r : r);
+      let out = q;
+      if (twice > m || (twice === m && q % 2n !== 0n)) out = q + (v < 0n ? -1n : 1n);
+      return out * m;
+    }
     if (typeof v === 'number') {
       if (nd === undefined || nd === null) {
         if (!Number.isFinite(v)) throw new PyError(Number.isNaN(v) ? 'ValueError' : 'OverflowError', Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
@@ -317,6 +327,13 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   def('pow', ([a, b]) => ip.binop('**', a, b, false));
   def('chr', ([v]) => String.fromCodePoint(Number(v)));
   def('ord', ([v]) => BigInt(String(v).codePointAt(0)!));
+  const radix = (prefix: string, base: number) => ([v]: PyValue[]) => {
+    const n = typeof v === 'boolean' ? BigInt(v) : (v as bigint);
+    if (typeof n !== 'bigint') throw new PyError('TypeError', `'${ip.typeName(v)}' object cannot be interpreted as an integer`);
+    return (n < 0n ? '-' + prefix : prefix) + (n < 0n ? -n : n).toString(base);
+  };
+  def('bin', radix('0b', 2));
+  def('oct', radix('0o', 8));
   def('hex', ([v]) => ((v as bigint) < 0n ? '-0x' + (-(v as bigint)).toString(16) : '0x' + (v as bigint).toString(16)));
   def('super', ([cls, self]) => {
     if (!(cls instanceof PyClass) || !(self instanceof PyInstance)) throw new PyError('TypeError', 'super() argument 1 must be type');

@@ -88,8 +88,15 @@ export function dictMethod(ip: Interpreter, d: PyDict, name: string): PyValue | 
         return d.get(k)!;
       });
     case 'update':
-      return m(([o]) => {
+      return new PyBuiltin(name, ([o], kw) => {
         if (o instanceof PyDict) for (const [k, v] of o.entries()) d.set(k, v);
+        else if (o !== undefined && o !== null) {
+          for (const kv of ip.iterate(o)) {
+            const pair = [...ip.iterate(kv)];
+            d.set(pair[0], pair[1]);
+          }
+        }
+        for (const [k, v] of kw) d.set(k, v);
         return null;
       });
     case 'copy':
@@ -144,11 +151,26 @@ export function strMethod(ip: Interpreter, s: string, name: string): PyValue | u
     case 'endswith':
       return m(([p]) => s.endsWith(String(p)));
     case 'center':
-      return m(([w]) => ip.format(s, `^${w}`));
+      return m(([w, f]) => {
+        // CPython's pad(): the odd space goes left when the width is odd
+        const width = Number(w);
+        const marg = width - s.length;
+        if (marg <= 0) return s;
+        const left = Math.floor(marg / 2) + (marg & width & 1);
+        const fill = f === undefined ? ' ' : String(f);
+        return fill.repeat(left) + s + fill.repeat(marg - left);
+      });
     case 'ljust':
-      return m(([w]) => s.padEnd(Number(w)));
+      return m(([w, f]) => s.padEnd(Number(w), f === undefined ? ' ' : String(f)));
     case 'rjust':
-      return m(([w]) => s.padStart(Number(w)));
+      return m(([w, f]) => s.padStart(Number(w), f === undefined ? ' ' : String(f)));
+    case 'zfill':
+      return m(([w]) => {
+        const width = Number(w);
+        if (s.length >= width) return s;
+        const sign = s[0] === '-' || s[0] === '+' ? s[0] : '';
+        return sign + '0'.repeat(width - s.length) + s.slice(sign.length);
+      });
     case 'title':
       return m(() => s.replace(/\b\w/g, (c) => c.toUpperCase()));
     case 'count':
