@@ -183,3 +183,18 @@ print(d, "ab".center(5, "*"), "abc".center(6, "*"), "-42".zfill(5), bin(5), oct(
     );
   });
 });
+
+describe('coverage: user exception classes', () => {
+  it('class MyError(Exception): pass can be raised, caught by itself or its base, and ends a cell as MyError: msg', () => {
+    assert.strictEqual(
+      run(`class MyError(ValueError):
+    """bad value"""
+try:
+    raise MyError("boom")
+except ValueError as e:
+    print("caught", e, repr(e), type(e).__name__, isinstance(e, MyError))
+raise MyError("again")`),
+      "caught boom MyError('boom') MyError True\nMyError: again\n",
+    );
+  });
+});

@@ -201,6 +201,18 @@ export class Interpreter {
       }
       case 'ClassDef': {
         const bases = s.bases.map((b) => this.eval(b, scope));
+        const exBase = bases.length === 1 && bases[0] instanceof PyBuiltin && bases[0].typeName === 'type' && this.isExceptionType(bases[0].name) ? bases[0] : null;
+        if (exBase) {
+          // class MyError(ValueError): ... — an exception type of its own; methods are not modelled
+          const simple = s.body.every((st) => st.kind === 'Pass' || (st.kind === 'ExprStmt' && st.value.kind === 'Str'));
+          if (!simple) throw new PyError('NotImplementedError', `exception classes with a body other than pass or a docstring are not supported (line ${s.range.line})`);
+          const name = s.name;
+          this.exceptionParents.set(name, exBase.name);
+          const t = new PyBuiltin(name, (args) => new PyExceptionValue(name, args.length ? this.str(args[0]) : ''), 'type');
+          t.qualname = `__main__.${name}`;
+          this.setName(s.name, t, scope);
+          return Flow.Normal;
+        }
         const cls = new PyClass(
           s.name,
           bases.map((b) => {
@@ -309,6 +321,10 @@ export class Interpreter {
     } finally {
       if (s.finalbody.length) this.execBlock(s.finalbody, scope);
     }
+  }
+
+  isExceptionType(name: string): boolean {
+    return name === 'BaseException' || this.exceptionParents.has(name);
   }
 
   isExceptionSubtype(t: string, base: string): boolean {
