@@ -116,6 +116,8 @@ export class TorchRuntime implements HostOps {
       if (!kind || rank(k) > rank(kind)) kind = k;
     };
     const walk = (v: PyValue, depth: number): void => {
+      // NumPy scalars and arrays inside a list read as the numbers they hold
+      if (v instanceof PyNdArray) v = tensorToPython(v.tensor);
       if (v instanceof PyList || v instanceof PyTuple) {
         if (shape.length <= depth) shape.push(v.items.length);
         else if (shape[depth] !== v.items.length) {
@@ -312,6 +314,12 @@ export class TorchRuntime implements HostOps {
   }
 
   setitem(obj: PyValue, idx: PyValue, value: PyValue): boolean {
+    if (obj instanceof PyNdArray) {
+      const v = value instanceof PyNdArray ? value.tensor : this.operand(value);
+      if (v === undefined) throw new PyError('TypeError', `float() argument must be a string or a number, not '${pyTypeOf(value)}'`);
+      noGrad(() => ops.setItem(obj.tensor, this.indexItems(idx), v instanceof Tensor ? v : Number(v)));
+      return true;
+    }
     if (!(obj instanceof Tensor)) return false;
     const v = this.operand(value);
     if (v === undefined) {
