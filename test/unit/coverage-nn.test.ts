@@ -194,3 +194,54 @@ print(nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])[1:])`),
     );
   });
 });
+
+describe('coverage: convolution and pooling', () => {
+  it('Conv2d repr and parameter shapes; F.conv2d values and gradients (cross-correlation)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+print(nn.Conv2d(1, 2, 3), nn.Conv2d(1, 2, 3).weight.shape)
+print(nn.Conv2d(3, 6, 5, stride=2, padding=1, bias=False), nn.Conv1d(1, 1, 3))
+x = torch.arange(16.).reshape(1, 1, 4, 4)
+w = torch.ones(1, 1, 2, 2, requires_grad=True)
+out = F.conv2d(x, w)
+print(out)
+out.sum().backward()
+print(w.grad)
+print(F.conv1d(torch.tensor([[[1., 2., 3., 4.]]]), torch.tensor([[[1., 0., -1.]]]), padding=1))`),
+      'Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1)) torch.Size([2, 1, 3, 3])\n' +
+        'Conv2d(3, 6, kernel_size=(5, 5), stride=(2, 2), padding=(1, 1), bias=False) Conv1d(1, 1, kernel_size=(3,), stride=(1,))\n' +
+        // 2x2 window sums of 0..15; dW[i][j] = sum of the 3x3 block starting at (i, j)
+        'tensor([[[[10., 14., 18.],\n          [26., 30., 34.],\n          [42., 46., 50.]]]], grad_fn=<ConvolutionBackward0>)\n' +
+        'tensor([[[[45., 54.],\n          [81., 90.]]]])\n' +
+        'tensor([[[-2., -2., -2.,  3.]]])\n',
+    );
+  });
+
+  it('MaxPool2d / AvgPool2d reprs, values and the max gradient routing', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+print(nn.MaxPool2d(2, 2), nn.AvgPool2d(2))
+x = torch.tensor([[[[1., 2., 5., 3.], [4., 0., 1., 1.], [2., 2., 9., 8.], [3., 1., 7., 6.]]]], requires_grad=True)
+m = nn.MaxPool2d(2)(x)
+print(m)
+m.sum().backward()
+print(x.grad[0, 0])
+print(F.avg_pool2d(x, 2))`),
+      'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False) AvgPool2d(kernel_size=2, stride=2, padding=0)\n' +
+        'tensor([[[[4., 5.],\n          [3., 9.]]]], grad_fn=<MaxPool2DWithIndicesBackward0>)\n' +
+        'tensor([[0., 0., 1., 0.],\n        [1., 0., 0., 0.],\n        [0., 0., 1., 0.],\n        [1., 0., 0., 0.]])\n' +
+        'tensor([[[[1.7500, 2.5000],\n          [2.0000, 7.5000]]]], grad_fn=<AvgPool2DBackward0>)\n',
+    );
+  });
+
+  it('a channel mismatch raises the ATen message', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn as nn\nnn.Conv2d(1, 2, 3)(torch.ones(1, 3, 4, 4))'),
+      'RuntimeError: Given groups=1, weight of size [2, 1, 3, 3], expected input[1, 3, 4, 4] to have 1 channels, but got 3 channels instead\n',
+    );
+  });
+});

@@ -34,18 +34,18 @@ sinc slogdet  special split_with_sizes square_  stft svd  take take_along_dim te
 backends jit utils distributions fx onnx quantization sparse testing hub compile
 float16 half bfloat16 int8 int16 uint8 short complex64 complex128 cfloat cdouble`;
 
-const NN = `AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool2d AlphaDropout AvgPool1d AvgPool2d  BatchNorm2d Bilinear CELU ConstantPad1d
-Conv1d Conv2d Conv3d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity CTCLoss Dropout2d   EmbeddingBag
+const NN = `AdaptiveAvgPool1d AdaptiveAvgPool2d AdaptiveMaxPool2d AlphaDropout AvgPool1d   BatchNorm2d Bilinear CELU ConstantPad1d
+  Conv3d ConvTranspose1d ConvTranspose2d CosineEmbeddingLoss CosineSimilarity CTCLoss Dropout2d   EmbeddingBag
 Fold  GRU GRUCell GaussianNLLLoss GroupNorm    HingeEmbeddingLoss  InstanceNorm1d KLDivLoss LSTM
-LSTMCell  LocalResponseNorm  MarginRankingLoss MaxPool1d MaxPool2d  MultiLabelMarginLoss
+LSTMCell  LocalResponseNorm  MarginRankingLoss MaxPool1d   MultiLabelMarginLoss
 MultiheadAttention PReLU ParameterDict ParameterList PixelShuffle PoissonNLLLoss RNN RNNCell RReLU  ReflectionPad2d ReplicationPad2d
 SELU   SoftMarginLoss Softmax2d Softmin  Softshrink  Tanhshrink  Transformer TransformerEncoder
 TransformerEncoderLayer TripletMarginLoss Unflatten Unfold Upsample ZeroPad2d utils`;
 
-const FUNCTIONAL = `adaptive_avg_pool1d adaptive_avg_pool2d affine_grid avg_pool1d avg_pool2d batch_norm bilinear celu conv1d conv2d conv3d
+const FUNCTIONAL = `adaptive_avg_pool1d adaptive_avg_pool2d affine_grid avg_pool1d  batch_norm bilinear celu   conv3d
 conv_transpose2d cosine_embedding_loss cosine_similarity  dropout2d    glu grid_sample group_norm gumbel_softmax 
   hinge_embedding_loss  instance_norm interpolate kl_div  local_response_norm  margin_ranking_loss
-max_pool1d max_pool2d  multi_margin_loss   pad pairwise_distance pdist pixel_shuffle poisson_nll_loss prelu  rrelu selu
+max_pool1d   multi_margin_loss   pad pairwise_distance pdist pixel_shuffle poisson_nll_loss prelu  rrelu selu
   soft_margin_loss softmin softshrink  tanhshrink  triplet_margin_loss unfold upsample`;
 
 const OPTIM = `ASGD Adadelta Adamax LBFGS NAdam RAdam Rprop SparseAdam Optimizer`;

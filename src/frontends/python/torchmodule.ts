@@ -388,6 +388,10 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return ops.gelu(T(a), ap as 'none' | 'tanh');
     },
     silu: (a) => ops.silu(T(a)),
+    conv1d: (a) => convFn(a, 1),
+    conv2d: (a) => convFn(a, 2),
+    max_pool2d: (a) => poolFn(a, 'max'),
+    avg_pool2d: (a) => poolFn(a, 'avg'),
     layer_norm: (a) => {
       const ns = a.get(1, 'normalized_shape');
       const shape = typeof ns === 'bigint' ? [Number(ns)] : seqInts(ns, 'layer_norm');
@@ -595,6 +599,7 @@ const NN_MODULES: Record<string, string> = {
   Hardtanh: 'torch.nn.modules.activation', Threshold: 'torch.nn.modules.activation', Softplus: 'torch.nn.modules.activation',
   SmoothL1Loss: 'torch.nn.modules.loss', HuberLoss: 'torch.nn.modules.loss',
   LayerNorm: 'torch.nn.modules.normalization', BatchNorm1d: 'torch.nn.modules.batchnorm', Embedding: 'torch.nn.modules.sparse',
+  Conv1d: 'torch.nn.modules.conv', Conv2d: 'torch.nn.modules.conv', MaxPool2d: 'torch.nn.modules.pooling', AvgPool2d: 'torch.nn.modules.pooling',
 };
 
 function wrapTensorCheck(name: string, f: Fn): Fn {
@@ -639,6 +644,45 @@ function bceWithLogits(x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none'): Tensor
     throw new PyError('ValueError', `Target size (torch.Size([${y.shape.join(', ')}])) must be the same as input size (torch.Size([${x.shape.join(', ')}]))`);
   }
   return ops.bceWithLogits(x, y, r);
+}
+
+/** padding='valid' / 'same' as numbers per spatial dim ('same' needs stride 1 and symmetric padding here). */
+function samePadding(mode: string, kernel: number[], dilation: number[], stride: number[]): number[] {
+  if (mode === 'valid') return kernel.map(() => 0);
+  if (mode !== 'same') throw new PyError('ValueError', `Invalid padding string '${mode}', should be one of ['valid', 'same']`);
+  if (stride.some((s) => s !== 1)) throw new PyError('ValueError', "padding='same' is not supported for strided convolutions");
+  return kernel.map((k, i) => {
+    const total = dilation[i] * (k - 1);
+    if (total % 2 !== 0) throw new PyError('NotImplementedError', "padding='same' with an even kernel (asymmetric padding) is not supported by Autograd Lens yet");
+    return total / 2;
+  });
+}
+
+function convFn(a: Args, sd: number): Tensor {
+  const x = a.tensor(0, 'input');
+  const w = a.tensor(1, 'weight');
+  const tup = (v: PyValue, what: string) => (typeof v === 'bigint' ? new Array<number>(sd).fill(Number(v)) : seqInts(v, what));
+  const dil = tup(a.get(5, 'dilation', 1n), 'dilation');
+  const stride = tup(a.get(3, 'stride', 1n), 'stride');
+  const padV = a.get(4, 'padding', 0n);
+  const pad = typeof padV === 'string' ? samePadding(padV, w.shape.slice(2), dil, stride) : tup(padV, 'padding');
+  return ops.convolution(x, w, a.optTensor(2, 'bias'), { stride, padding: pad, dilation: dil, groups: a.int(6, 'groups', 1) });
+}
+
+function poolFn(a: Args, kind: 'max' | 'avg'): Tensor {
+  const tup = (v: PyValue, what: string) => (typeof v === 'bigint' ? [Number(v), Number(v)] : seqInts(v, what));
+  const k = a.get(1, 'kernel_size');
+  const st = a.get(2, 'stride', null);
+  const stride = st === null || (st instanceof PyList && st.items.length === 0) ? k : st;
+  if (kind === 'max' && a.bool(6, 'return_indices', false)) throw new PyError('NotImplementedError', 'max_pool2d(return_indices=True) is not supported by Autograd Lens yet');
+  const params = {
+    kernel: tup(k, 'kernel_size'),
+    stride: tup(stride, 'stride'),
+    padding: tup(a.get(3, 'padding', 0n), 'padding'),
+    dilation: kind === 'max' ? tup(a.get(4, 'dilation', 1n), 'dilation') : [1, 1],
+    ceilMode: a.bool(kind === 'max' ? 5 : 4, 'ceil_mode', false),
+  };
+  return ops.pool2d(a.tensor(0, 'input'), params, kind, kind === 'avg' ? a.bool(5, 'count_include_pad', true) : true)[0];
 }
 
 /** Loss options Autograd Lens does not model yet: a clear NotImplementedError rather than a wrong value. */
@@ -1068,6 +1112,98 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     },
     (self) => `${self.dict.get('num_embeddings')}, ${self.dict.get('embedding_dim')}` + (self.dict.get('padding_idx') !== null ? `, padding_idx=${self.dict.get('padding_idx')}` : ''),
   );
+  // convolutions and pooling
+  const tupleOf = (v: PyValue, n: number, what: string): number[] => {
+    if (typeof v === 'bigint' || typeof v === 'number') return new Array<number>(n).fill(Number(v));
+    const t = seqInts(v, what);
+    if (t.length !== n) throw new PyError('ValueError', `${what} must be an int or a tuple of ${n} ints`);
+    return t;
+  };
+  const pyTuple = (xs: number[]) => new PyTuple(xs.map((x) => BigInt(x)));
+  for (const sd of [1, 2]) {
+    builtinModule(
+      `Conv${sd}d`,
+      (self, a) => {
+        const inC = a.int(0, 'in_channels');
+        const outC = a.int(1, 'out_channels');
+        const k = tupleOf(a.get(2, 'kernel_size'), sd, 'kernel_size');
+        const groups = a.int(6, 'groups', 1);
+        const padV = a.get(4, 'padding', 0n);
+        const mode = a.get(8, 'padding_mode', 'zeros');
+        if (mode !== 'zeros') throw new PyError('NotImplementedError', `nn.Conv${sd}d(padding_mode='${String(mode)}') is not supported by Autograd Lens yet`);
+        if (inC % groups !== 0) throw new PyError('ValueError', 'in_channels must be divisible by groups');
+        if (outC % groups !== 0) throw new PyError('ValueError', 'out_channels must be divisible by groups');
+        self.dict.set('in_channels', BigInt(inC));
+        self.dict.set('out_channels', BigInt(outC));
+        self.dict.set('kernel_size', pyTuple(k));
+        self.dict.set('stride', pyTuple(tupleOf(a.get(3, 'stride', 1n), sd, 'stride')));
+        self.dict.set('padding', typeof padV === 'string' ? padV : pyTuple(tupleOf(padV, sd, 'padding')));
+        self.dict.set('dilation', pyTuple(tupleOf(a.get(5, 'dilation', 1n), sd, 'dilation')));
+        self.dict.set('groups', BigInt(groups));
+        self.dict.set('padding_mode', 'zeros');
+        const fanIn = (inC / groups) * k.reduce((x, y) => x * y, 1);
+        const { weight, bias } = rng.linearInit(rt.gen, fanIn, outC, a.bool(7, 'bias', true));
+        ip.setattr(self, 'weight', param(weight, [outC, inC / groups, ...k]));
+        if (bias) ip.setattr(self, 'bias', param(bias, [outC]));
+        else moduleState(self).params.set('bias', null);
+      },
+      (self, a) => {
+        const w = ip.getattr(self, 'weight') as Tensor;
+        const ints = (k: string) => seqInts(self.dict.get(k)!, k);
+        const padV = self.dict.get('padding')!;
+        const dil = ints('dilation');
+        const pad = typeof padV === 'string' ? samePadding(padV, w.shape.slice(2), dil, ints('stride')) : ints('padding');
+        return ops.convolution(a.tensor(0, 'input'), w, ip.getattr(self, 'bias') as Tensor | null, { stride: ints('stride'), padding: pad, dilation: dil, groups: Number(self.dict.get('groups')) });
+      },
+      (self) => {
+        const d = self.dict;
+        const allEq = (k: string, v: number) => { const x = d.get(k)!; return x instanceof PyTuple && x.items.every((y) => Number(y) === v); };
+        let r = `${d.get('in_channels')}, ${d.get('out_channels')}, kernel_size=${ip.repr(d.get('kernel_size')!)}, stride=${ip.repr(d.get('stride')!)}`;
+        if (!allEq('padding', 0)) r += `, padding=${ip.str(d.get('padding')!)}`;
+        if (!allEq('dilation', 1)) r += `, dilation=${ip.repr(d.get('dilation')!)}`;
+        if (Number(d.get('groups')) !== 1) r += `, groups=${d.get('groups')}`;
+        if (!moduleState(self).params.get('bias')) r += ', bias=False';
+        return r;
+      },
+    );
+  }
+  const poolModule = (name: string, kind: 'max' | 'avg') =>
+    builtinModule(
+      name,
+      (self, a) => {
+        const k = a.get(0, 'kernel_size');
+        const st = a.get(1, 'stride', null);
+        self.dict.set('kernel_size', k);
+        self.dict.set('stride', st === null ? k : st);
+        self.dict.set('padding', a.get(2, 'padding', 0n));
+        if (kind === 'max') {
+          self.dict.set('dilation', a.get(3, 'dilation', 1n));
+          if (a.bool(4, 'return_indices', false)) throw new PyError('NotImplementedError', 'MaxPool2d(return_indices=True) is not supported by Autograd Lens yet');
+          self.dict.set('ceil_mode', a.bool(5, 'ceil_mode', false));
+        } else {
+          self.dict.set('ceil_mode', a.bool(3, 'ceil_mode', false));
+          self.dict.set('count_include_pad', a.bool(4, 'count_include_pad', true));
+        }
+      },
+      (self, a) => {
+        const d = self.dict;
+        const params = {
+          kernel: tupleOf(d.get('kernel_size')!, 2, 'kernel_size'),
+          stride: tupleOf(d.get('stride')!, 2, 'stride'),
+          padding: tupleOf(d.get('padding')!, 2, 'padding'),
+          dilation: tupleOf(d.get('dilation') ?? 1n, 2, 'dilation'),
+          ceilMode: d.get('ceil_mode') === true,
+        };
+        return ops.pool2d(a.tensor(0, 'input'), params, kind, d.get('count_include_pad') !== false)[0];
+      },
+      (self) => {
+        const d = self.dict;
+        const r = `kernel_size=${ip.repr(d.get('kernel_size')!)}, stride=${ip.repr(d.get('stride')!)}, padding=${ip.repr(d.get('padding')!)}`;
+        return kind === 'max' ? `${r}, dilation=${ip.repr(d.get('dilation')!)}, ceil_mode=${d.get('ceil_mode') ? 'True' : 'False'}` : r;
+      },
+    );
+  poolModule('MaxPool2d', 'max');
+  poolModule('AvgPool2d', 'avg');
   const loss = (name: string, f: (x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none') => Tensor) =>
     builtinModule(name, (s, a) => {
       unsupportedLossArgs(a, `nn.${name}`);
