@@ -159,3 +159,17 @@ print(x.unsqueeze(1).stride(), x[None].expand(2, 2, 3, 4).stride(), torch.ones(3
     );
   });
 });
+
+describe('coverage: small aliases', () => {
+  it('fill_diagonal_, signbit, greater, fliplr, inner, square_', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.zeros(3, 3)
+x.fill_diagonal_(2)
+y = torch.tensor([1., -2.])
+y.square_()
+print(x.diagonal(), torch.tensor([1., -0., -2.]).signbit(), torch.greater(torch.ones(2), 0), torch.tensor([[1, 2], [3, 4]]).fliplr(), torch.inner(torch.ones(2), torch.ones(2)), y)`),
+      'tensor([2., 2., 2.]) tensor([False,  True,  True]) tensor([True, True]) tensor([[2, 1],\n        [4, 3]]) tensor(2.) tensor([1., 4.])\n',
+    );
+  });
+});

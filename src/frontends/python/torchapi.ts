@@ -777,6 +777,52 @@ export class TorchRuntime implements HostOps {
       if (a.bool(2, 'return_counts', false)) outs.push(ops.fromValues(uniq.map((u) => v.filter((x) => x === u).length), [uniq.length], 'int64'));
       return outs.length === 1 ? values : new PyTuple(outs);
     });
+    // small aliases and in-place forms
+    inplace('square_', (t) => ops.powScalar(t, 2n));
+    inplace('round_', (t, a) => (a.has(0, 'decimals') ? ops.roundDecimals(t, a.int(0, 'decimals')) : ops.round(t)));
+    inplace('clamp_min_', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), null, 'ClampMinBackward0'));
+    inplace('clamp_max_', (t, a) => ops.clamp(t, null, this.optScalar(a, 0, 'max'), 'ClampMaxBackward0'));
+    inplace('erf_', (t) => ops.erfOp(t));
+    inplace('frac_', (t) => ops.frac(t));
+    inplace('lerp_', (t, a) => {
+      const w = this.operandArg(a, 1, 'weight');
+      return ops.lerp(t, a.tensor(0, 'end'), w instanceof Tensor ? w : Number(w));
+    });
+    M.set('logical_xor', (t, a) => ops.logical('xor', t, a.tensor(0, 'other')));
+    for (const [alias, c] of [['greater', 'gt'], ['less', 'lt'], ['greater_equal', 'ge'], ['less_equal', 'le'], ['not_equal', 'ne']] as const) {
+      M.set(alias, (t, a) => ops.compare(c, t, this.operandArg(a, 0, 'other')));
+    }
+    M.set('positive', (t) => t);
+    M.set('fliplr', (t) => ops.flip(t, [1]));
+    M.set('flipud', (t) => ops.flip(t, [0]));
+    M.set('msort', (t) => ops.sort(t, 0, false)[0]);
+    M.set('deg2rad', (t) => ops.mul(t, Math.PI / 180));
+    M.set('rad2deg', (t) => ops.mul(t, 180 / Math.PI));
+    M.set('ger', (t, a) => ops.outer(t, a.tensor(0, 'vec2')));
+    M.set('inner', (t, a) => {
+      const o = a.tensor(0, 'other');
+      if (t.ndim === 1 && o.ndim === 1) return ops.dot(t, o);
+      throw new PyError('NotImplementedError', 'Tensor.inner on tensors of more than one dimension is not supported by Autograd Lens yet');
+    });
+    M.set('vdot', (t, a) => ops.dot(t, a.tensor(0, 'other')));
+    M.set('signbit', (t) => ops.unaryMap(t, 'bool', (x) => (x < 0 || Object.is(x, -0) ? 1 : 0)));
+    M.set('is_nonzero', (t) => {
+      if (t.numel === 0) throw new PyError('RuntimeError', 'Boolean value of Tensor with no values is ambiguous');
+      if (t.numel > 1) throw new PyError('RuntimeError', 'Boolean value of Tensor with more than one value is ambiguous');
+      return t.values()[0] !== 0;
+    });
+    M.set('fill_diagonal_', (t, a) => {
+      const v = a.num(0, 'fill_value');
+      ops.checkInPlaceAllowed(t);
+      if (t.ndim < 2) throw new PyError('RuntimeError', 'dimensions must larger than 1');
+      const n = Math.min(...t.shape);
+      const vals = Tensor.fromData(t.copyValues(), t.shape.slice(), t.dtype);
+      const strides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((x, y) => x * y, 1));
+      const step = strides.reduce((x, y) => x + y, 0);
+      for (let i = 0; i < n; i++) vals.storage.data[i * step] = v;
+      noGrad(() => ops.writeValues(t, vals));
+      return t;
+    });
     M.set('clip_', (t, a) => ops.applyInPlace(t, (old) => ops.clamp(old, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'))));
     M.set('ravel', (t) => ops.view(ops.contiguous(t), [-1]));
     M.set('movedim', (t, a) => movedim(t, a));

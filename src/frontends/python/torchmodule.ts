@@ -288,7 +288,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'gather', 'scatter', 'scatter_add', 'index_select', 'masked_select', 'tril', 'triu', 'cumprod', 'isnan', 'isinf', 'isfinite', 'isposinf',
     'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis', 'exp2', 'frac', 'sgn', 'logit', 'atan2', 'arctan2', 'hypot', 'xlogy', 'lerp',
     'float_power', 'nansum', 'nanmean', 'count_nonzero', 'isclose', 'argwhere', 'diff', 'roll', 'diagonal', 'dist', 'std_mean', 'var_mean',
-    'aminmax', 'repeat_interleave', 'unique',
+    'aminmax', 'repeat_interleave', 'unique', 'logical_xor', 'greater', 'less', 'greater_equal', 'less_equal', 'positive', 'fliplr', 'flipud',
+    'msort', 'deg2rad', 'rad2deg', 'ger', 'inner', 'vdot', 'signbit', 'is_nonzero',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
