@@ -47,3 +47,17 @@ torch.autograd.grad(torch.softmax(x, 0)[0], x, create_graph=True)`),
     );
   });
 });
+
+describe('coverage: torch.autograd.functional vjp / hvp / vhp', () => {
+  it('return (detached output, result) with results shaped like the inputs', () => {
+    assert.strictEqual(
+      run(`import torch
+from torch.autograd.functional import vjp, hvp, vhp
+x = torch.tensor([1., 2.])
+print(vjp(lambda t: t ** 3, x, torch.ones(2)))
+print(hvp(lambda t: (t ** 3).sum(), x, torch.tensor([1., 0.])), vhp(lambda t: (t ** 3).sum(), x, torch.ones(2)))`),
+      // d/dx x^3 = 3x^2 = [3, 12]; Hessian diag(6x) = diag(6, 12)
+      '(tensor([1., 8.]), tensor([ 3., 12.]))\n(tensor(9.), tensor([6., 0.])) (tensor(9.), tensor([ 6., 12.]))\n',
+    );
+  });
+});

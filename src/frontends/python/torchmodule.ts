@@ -357,6 +357,51 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return rt.jacobian(gradFn, a.get(1, 'inputs'), a.bool(2, 'create_graph', false));
     },
   });
+  // vjp / hvp / vhp (torch/autograd/functional.py): outputs detached, results per input
+  const prepIns = (inputs: PyValue, fname: string): { ins: Tensor[]; tupleIn: boolean } => {
+    const tupleIn = inputs instanceof PyTuple || inputs instanceof PyList;
+    const ins = (tupleIn ? (inputs as PyTuple).items : [inputs]).map((v, i) => {
+      if (!(v instanceof Tensor)) throw new PyError('TypeError', `The inputs given to ${fname} must be either a Tensor or a tuple of Tensors but the value at index ${i} has type ${ip.typeName(v)}.`);
+      const d = ops.detach(v);
+      d.setRequiresGrad(true);
+      return d;
+    });
+    return { ins, tupleIn };
+  };
+  const pack = (xs: Tensor[], tuple: boolean): PyValue => (tuple ? new PyTuple(xs) : xs[0]);
+  const gradsOr0 = (gs: (Tensor | null)[], ins: Tensor[]) => gs.map((g, i) => (g ? ops.detach(g) : ops.zeros(ins[i].shape.slice(), ins[i].dtype)));
+  functional.attrs.set('vjp', new PyBuiltin('vjp', (args, kw) => {
+    const a = new Args('vjp', args, kw, true);
+    const { ins, tupleIn } = prepIns(a.get(1, 'inputs'), 'vjp');
+    const out = ip.call(a.get(0, 'func'), ins);
+    const outs = out instanceof PyTuple ? (out.items as Tensor[]) : [out as Tensor];
+    const v = a.get(2, 'v', null);
+    const vs = v === null ? outs.map(() => null) : v instanceof Tensor ? [v] : ([...ip.iterate(v)] as Tensor[]);
+    if (v === null && outs.some((o) => o.numel !== 1)) {
+      throw new PyError('RuntimeError', 'The vector v can only be None if the user-provided function returns a single Tensor with a single element.');
+    }
+    const gs = rt.grad(outs, ins, vs, true, true, false, false);
+    return new PyTuple([out instanceof PyTuple ? new PyTuple(outs.map((o) => ops.detach(o))) : ops.detach(out as Tensor), pack(gradsOr0(gs, ins), tupleIn)]);
+  }));
+  const hessVec = (name: 'hvp' | 'vhp') =>
+    functional.attrs.set(name, new PyBuiltin(name, (args, kw) => {
+      const a = new Args(name, args, kw, true);
+      const { ins, tupleIn } = prepIns(a.get(1, 'inputs'), name);
+      const out = ip.call(a.get(0, 'func'), ins);
+      if (!(out instanceof Tensor) || out.numel !== 1) throw new PyError('RuntimeError', `The Tensor returned by the function given to ${name} should contain a single element`);
+      const v = a.get(2, 'v', null);
+      const vs = v === null ? ins.map((t) => ops.ones(t.shape.slice(), t.dtype)) : v instanceof Tensor ? [v] : ([...ip.iterate(v)] as Tensor[]);
+      const g1 = rt.grad([out], ins, [null], true, true, true, false).map((g, i) => g ?? ops.zeros(ins[i].shape.slice(), ins[i].dtype));
+      // for a symmetric Hessian, v^T H and H v agree: differentiate <grad, v>
+      const dot = g1.reduce((acc: Tensor | null, g, i) => {
+        const term = ops.sum(ops.mul(g, vs[i]));
+        return acc ? ops.add(acc, term) : term;
+      }, null)!;
+      const g2 = dot.requiresGrad ? rt.grad([dot], ins, [null], true, true, false, false) : ins.map(() => null);
+      return new PyTuple([ops.detach(out), pack(gradsOr0(g2, ins), tupleIn)]);
+    }));
+  hessVec('hvp');
+  hessVec('vhp');
   autograd.attrs.set('functional', functional);
   ip.modules.set('torch.autograd.functional', functional);
   const vectorNorm = (a: Args) => {
