@@ -245,3 +245,25 @@ print(F.avg_pool2d(x, 2))`),
     );
   });
 });
+
+describe('coverage: module forward hooks', () => {
+  it('forward pre-hooks see the inputs, forward hooks the output (and may replace it); handles remove them', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+m = nn.Linear(2, 1)
+nn.init.ones_(m.weight)
+nn.init.zeros_(m.bias)
+seen = {}
+h = m.register_forward_hook(lambda mod, inp, out: seen.update(out=out.item()))
+p = m.register_forward_pre_hook(lambda mod, inp: print("pre", len(inp), inp[0].shape))
+print(m(torch.tensor([[1., 2.]])), seen)
+h.remove()
+p.remove()
+seen.clear()
+m.register_forward_hook(lambda mod, inp, out: out * 10)
+print(m(torch.tensor([[1., 2.]])), seen)`),
+      'pre 1 torch.Size([1, 2])\ntensor([[3.]], grad_fn=<AddmmBackward0>) {\'out\': 3.0}\ntensor([[30.]], grad_fn=<MulBackward0>) {}\n',
+    );
+  });
+});

@@ -99,6 +99,20 @@ export function dictMethod(ip: Interpreter, d: PyDict, name: string): PyValue | 
         for (const [k, v] of kw) d.set(k, v);
         return null;
       });
+    case 'clear':
+      return m(() => {
+        for (const k of d.keys()) d.delete(k);
+        return null;
+      });
+    case 'popitem':
+      return m(() => {
+        const ks = d.keys();
+        if (!ks.length) throw new PyError('KeyError', "'popitem(): dictionary is empty'");
+        const k = ks[ks.length - 1];
+        const v = d.get(k)!;
+        d.delete(k);
+        return new PyTuple([k, v]);
+      });
     case 'copy':
       return m(() => {
         const c = new PyDict();

@@ -1220,7 +1220,7 @@ handleClass.dict.set('remove', new PyBuiltin('remove', (args) => {
   (h.native as () => void)();
   return null;
 }));
-function removableHandle(remove: () => void): PyInstance {
+export function removableHandle(remove: () => void): PyInstance {
   const h = new PyInstance(handleClass);
   h.native = remove;
   return h;

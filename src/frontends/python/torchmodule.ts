@@ -6,7 +6,7 @@ import { Args, seqInts } from './args';
 import { Interpreter } from './interp';
 import { installNumpy } from './numpyapi';
 import { installData } from './dataapi';
-import { checkDevice, DTYPES, makeDevice, sizeOf, TorchRuntime } from './torchapi';
+import { checkDevice, DTYPES, makeDevice, removableHandle, sizeOf, TorchRuntime } from './torchapi';
 import {
   PyBuiltin,
   PyClass,
@@ -785,10 +785,38 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     moduleState(self);
     return null;
   });
+  // forward pre-hooks and hooks, in registration order (Module._call_impl)
+  const hooksOf = (m: PyInstance) => {
+    const st = moduleState(m) as ModuleState & { pre?: PyValue[]; post?: PyValue[] };
+    return st;
+  };
   native(Module, '__call__', (self, a) => {
+    const st = hooksOf(self);
+    let args = a.args;
+    for (const h of [...(st.pre ?? [])]) {
+      const r = ip.call(h, [self, new PyTuple(args)]);
+      if (r !== null) args = r instanceof PyTuple ? r.items : [r];
+    }
     const fwd = ip.getattr(self, 'forward');
-    return ip.call(fwd, a.args, a.kw);
+    let out = ip.call(fwd, args, a.kw);
+    for (const h of [...(st.post ?? [])]) {
+      const r = ip.call(h, [self, new PyTuple(args), out]);
+      if (r !== null) out = r;
+    }
+    return out;
   });
+  const addHook = (kind: 'pre' | 'post') => (self: PyInstance, a: Args) => {
+    const st = hooksOf(self);
+    const list = (st[kind] ??= []);
+    const h = a.get(0, 'hook');
+    list.push(h);
+    return removableHandle(() => {
+      const i = list.indexOf(h);
+      if (i >= 0) list.splice(i, 1);
+    });
+  };
+  native(Module, 'register_forward_hook', addHook('post'));
+  native(Module, 'register_forward_pre_hook', addHook('pre'));
   native(Module, 'forward', (self) => {
     throw new PyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);
   });
