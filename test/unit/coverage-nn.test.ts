@@ -267,3 +267,20 @@ print(m(torch.tensor([[1., 2.]])), seen)`),
     );
   });
 });
+
+describe('coverage: module dtype conversion', () => {
+  it('double() / to(dtype) convert parameters in place, keeping the Parameter objects', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+m = nn.Linear(2, 1)
+w = m.weight
+m.double()
+print(m.weight.dtype, m.weight is w, m(torch.ones(1, 2, dtype=torch.float64)).dtype)
+m.to(torch.float32)
+print(m.weight.dtype)
+m(torch.ones(1, 2, dtype=torch.float64))`),
+      'torch.float64 True torch.float64\ntorch.float32\nRuntimeError: mat1 and mat2 must have the same dtype\n',
+    );
+  });
+});

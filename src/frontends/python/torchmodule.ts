@@ -12,6 +12,7 @@ import {
   PyClass,
   PyDescriptor,
   PyDict,
+  PyDType,
   PyError,
   PyInstance,
   PyIterator,
@@ -863,10 +864,36 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     setTraining(self, false);
     return self;
   });
+  /** Module._apply for a dtype change: floating parameters and buffers are converted in place (same objects). */
+  const castModule = (self: PyInstance, d: DType) => {
+    const walk = (m: PyInstance) => {
+      const st = moduleState(m);
+      const ts = [...st.params.values(), ...(st.buffers?.values() ?? [])].filter((t): t is Tensor => t instanceof Tensor && isFloating(t.dtype));
+      for (const t of ts) {
+        const c = noGrad(() => ops.cast(t, d));
+        t.storage = c.storage;
+        t.dtype = c.dtype;
+        t.strides = c.strides.slice();
+        t.offset = c.offset;
+        if (t.grad) t.grad = noGrad(() => ops.cast(t.grad!, d));
+      }
+      for (const c of st.modules.values()) walk(c);
+    };
+    walk(self);
+    return self;
+  };
   native(Module, 'to', (self, a) => {
-    checkDevice(a.get(0, 'device', null));
+    const first = a.get(0, 'device', null);
+    const dt = first instanceof PyDType ? first : a.kw.get('dtype');
+    if (!(first instanceof PyDType)) checkDevice(first);
+    if (dt instanceof PyDType) {
+      if (!isFloating(dt.dtype)) throw new PyError('TypeError', `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${ip.repr(dt)}`);
+      castModule(self, dt.dtype);
+    }
     return self;
   });
+  native(Module, 'double', (self) => castModule(self, 'float64'));
+  native(Module, 'float', (self) => castModule(self, 'float32'));
   native(Module, 'cpu', (self) => self);
   native(Module, 'cuda', () => checkDevice('cuda'));
   native(Module, 'state_dict', (self) => {
