@@ -284,3 +284,11 @@ m(torch.ones(1, 2, dtype=torch.float64))`),
     );
   });
 });
+
+describe('coverage: nn.Softmax without dim', () => {
+  it('picks dim 1 for 2-D input with the implicit-dimension warning', () => {
+    const res = runCells(splitCells('import torch\nimport torch.nn as nn\nm = nn.Softmax()\nprint(m, m(torch.tensor([[1., 2.], [3., 5.]])))')).cells[0];
+    assert.strictEqual(res.stdout, 'Softmax(dim=None) tensor([[0.2689, 0.7311],\n        [0.1192, 0.8808]])\n');
+    assert.deepStrictEqual(res.warnings.map((w) => w.message), ['Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as an argument.']);
+  });
+});

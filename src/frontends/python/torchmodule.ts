@@ -1104,8 +1104,17 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     return ops.softplus(a.tensor(0, 'input'));
   }, (s) => `beta=${ip.str(s.dict.get('beta')!)}, threshold=${ip.str(s.dict.get('threshold')!)}`);
   builtinModule('LeakyReLU', (s, a) => void s.dict.set('negative_slope', a.num(0, 'negative_slope', 0.01)), (s, a) => ops.leakyRelu(a.tensor(0, 'input'), s.dict.get('negative_slope') as number), (s) => `negative_slope=${pyFloatRepr(s.dict.get('negative_slope') as number)}`);
-  builtinModule('Softmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.softmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
-  builtinModule('LogSoftmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.logSoftmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
+  // dim=None: F.softmax's implicit choice, with its deprecation warning
+  const moduleDim = (s: PyInstance, x: Tensor, fname: string) =>
+    softmaxDim(new Args(fname, [x, s.dict.get('dim') ?? null], new Map()), fname);
+  builtinModule('Softmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => {
+    const x = a.tensor(0, 'input');
+    return ops.softmax(x, moduleDim(s, x, 'softmax'));
+  }, (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
+  builtinModule('LogSoftmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => {
+    const x = a.tensor(0, 'input');
+    return ops.logSoftmax(x, moduleDim(s, x, 'log_softmax'));
+  }, (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
   builtinModule('Flatten', (s, a) => {
     s.dict.set('start_dim', BigInt(a.int(0, 'start_dim', 1)));
     s.dict.set('end_dim', BigInt(a.int(1, 'end_dim', -1)));
