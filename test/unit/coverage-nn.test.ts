@@ -292,3 +292,24 @@ describe('coverage: nn.Softmax without dim', () => {
     assert.deepStrictEqual(res.warnings.map((w) => w.message), ['Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as an argument.']);
   });
 });
+
+describe('coverage: constructor arguments that used to be ignored', () => {
+  it('nn.Linear(dtype=torch.float64) draws float64 parameters', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+torch.manual_seed(0)
+m = nn.Linear(2, 1, dtype=torch.float64)
+torch.manual_seed(0)
+b = 1 / 2 ** 0.5
+print(m.weight.dtype, torch.allclose(m.weight.detach(), torch.empty(1, 2, dtype=torch.float64).uniform_(-b, b), rtol=0, atol=1e-12))`),
+      'torch.float64 True\n',
+    );
+  });
+
+  it('size_average / reduce map to a reduction with the legacy warning', () => {
+    const res = runCells(splitCells('import torch\nimport torch.nn as nn\nprint(nn.MSELoss(size_average=False)(torch.ones(2), torch.zeros(2)))')).cells[0];
+    assert.strictEqual(res.stdout, 'tensor(2.)\n');
+    assert.deepStrictEqual(res.warnings.map((w) => w.message), ["size_average and reduce args will be deprecated, please use reduction='sum' instead."]);
+  });
+});

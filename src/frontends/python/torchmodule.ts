@@ -732,6 +732,36 @@ function poolFn(a: Args, kind: 'max' | 'avg'): Tensor {
   return ops.pool2d(a.tensor(0, 'input'), params, kind, kind === 'avg' ? a.bool(5, 'count_include_pad', true) : true)[0];
 }
 
+/** nn.Linear's reset_parameters on float64 parameters: the same bounds, float64 uniform_ draws. */
+function linearInit64(gen: Generator, inF: number, outF: number, withBias: boolean): { weight: Float64Array; bias: Float64Array | null } {
+  const weight = new Float64Array(inF * outF);
+  if (weight.length) {
+    const b = rng.kaimingUniformBound(inF);
+    rng.uniformFill(gen, weight, -b, b);
+  }
+  let bias: Float64Array | null = null;
+  if (withBias) {
+    bias = new Float64Array(outF);
+    const bb = rng.linearBiasBound(inF);
+    rng.uniformFill(gen, bias, -bb, bb);
+  }
+  return { weight, bias };
+}
+
+/**
+ * The deprecated size_average / reduce arguments (torch/nn/_reduction.py legacy_get_string):
+ * the reduction they mean, with its warning; null when neither is given.
+ */
+function legacyReduction(sizeAverage: PyValue | undefined, reduce: PyValue | undefined): 'mean' | 'sum' | 'none' | null {
+  const given = (v: PyValue | undefined) => v !== undefined && v !== null;
+  if (!given(sizeAverage) && !given(reduce)) return null;
+  const sa = given(sizeAverage) ? sizeAverage === true : true;
+  const rd = given(reduce) ? reduce === true : true;
+  const ret = sa && rd ? 'mean' : rd ? 'sum' : 'none';
+  warn('UserWarning', `size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`, 'library');
+  return ret;
+}
+
 /** Loss options Autograd Lens does not model yet: a clear NotImplementedError rather than a wrong value. */
 function unsupportedLossArgs(a: Args, name: string): void {
   const given = (k: string, dflt: PyValue) => a.kw.has(k) && a.kw.get(k) !== dflt && !(typeof dflt === 'bigint' && Number(a.kw.get(k)) === Number(dflt));
@@ -743,6 +773,8 @@ function unsupportedLossArgs(a: Args, name: string): void {
 }
 
 function reduction(a: Args): 'mean' | 'sum' | 'none' {
+  const legacy = legacyReduction(a.kw.get('size_average'), a.kw.get('reduce'));
+  if (legacy) return legacy;
   const r = a.kw.get('reduction');
   if (r === undefined) return 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new PyError('ValueError', `${String(r)} is not a valid value for reduction`);
@@ -1035,8 +1067,8 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     return t;
   }, 'type');
   nn.attrs.set('Parameter', Parameter);
-  const param = (data: Float32Array, shape: number[]) => {
-    const t = Tensor.fromData(data, shape, 'float32');
+  const param = (data: Float32Array | Float64Array, shape: number[]) => {
+    const t = Tensor.fromData(data, shape, data instanceof Float64Array ? 'float64' : 'float32');
     t.isParameter = true;
     t.setRequiresGrad(true);
     return t;
@@ -1060,7 +1092,11 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     (self, a) => {
       const inF = a.int(0, 'in_features');
       const outF = a.int(1, 'out_features');
-      const { weight, bias } = rng.linearInit(rt.gen, inF, outF, a.bool(2, 'bias', true));
+      checkDevice(a.kw.get('device') ?? null);
+      const dt = a.kw.get('dtype');
+      const d = dt instanceof PyDType ? dt.dtype : 'float32';
+      if (!isFloating(d)) throw new PyError('TypeError', `nn.Linear only supports floating point dtypes here, got ${ip.repr(dt!)}`);
+      const { weight, bias } = d === 'float64' ? linearInit64(rt.gen, inF, outF, a.bool(2, 'bias', true)) : rng.linearInit(rt.gen, inF, outF, a.bool(2, 'bias', true));
       self.dict.set('in_features', BigInt(inF));
       self.dict.set('out_features', BigInt(outF));
       ip.setattr(self, 'weight', param(weight, [outF, inF]));
@@ -1317,7 +1353,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   const loss = (name: string, f: (x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none') => Tensor) =>
     builtinModule(name, (s, a) => {
       unsupportedLossArgs(a, `nn.${name}`);
-      s.dict.set('reduction', a.kw.get('reduction') ?? 'mean');
+      s.dict.set('reduction', legacyReduction(a.kw.get('size_average'), a.kw.get('reduce')) ?? a.kw.get('reduction') ?? 'mean');
     }, (s, a) => f(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean'));
   loss('MSELoss', ops.mseLoss);
   loss('L1Loss', ops.l1Loss);
