@@ -323,3 +323,16 @@ describe('coverage: torch.range', () => {
     ]);
   });
 });
+
+describe('coverage: softmax dtype', () => {
+  it('softmax(dtype=) casts the input first (ToCopyBackward0 under SoftmaxBackward0)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn.functional as F
+x = torch.tensor([1., 2.], requires_grad=True)
+y = F.softmax(x, dim=0, dtype=torch.float64)
+print(y, y.grad_fn.next_functions[0][0].name(), x.log_softmax(0, torch.float64).dtype)`),
+      'tensor([0.2689, 0.7311], dtype=torch.float64, grad_fn=<SoftmaxBackward0>) ToCopyBackward0 torch.float64\n',
+    );
+  });
+});

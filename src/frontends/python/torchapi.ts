@@ -637,8 +637,9 @@ export class TorchRuntime implements HostOps {
     inplace('addcmul_', (t, a) => ops.addcmul(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
     inplace('addcdiv_', (t, a) => ops.addcdiv(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
     M.set('leaky_relu', (t, a) => ops.leakyRelu(t, a.num(0, 'negative_slope', 0.01)));
-    M.set('softmax', (t, a) => ops.softmax(t, a.int(0, 'dim')));
-    M.set('log_softmax', (t, a) => ops.logSoftmax(t, a.int(0, 'dim')));
+    const castTo = (t: Tensor, d: PyValue) => (d instanceof PyDType ? ops.cast(t, d.dtype) : t);
+    M.set('softmax', (t, a) => ops.softmax(castTo(t, a.get(1, 'dtype', null)), a.int(0, 'dim')));
+    M.set('log_softmax', (t, a) => ops.logSoftmax(castTo(t, a.get(1, 'dtype', null)), a.int(0, 'dim')));
     M.set('matmul', (t, a) => ops.matmul(t, a.tensor(0, 'other')));
     M.set('mm', (t, a) => ops.mm(t, a.tensor(0, 'mat2')));
     M.set('mv', (t, a) => ops.mv(t, a.tensor(0, 'vec')));

@@ -496,8 +496,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return ops.div(x, denom);
     },
     leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
-    softmax: (a) => ops.softmax(T(a), softmaxDim(a, 'softmax')),
-    log_softmax: (a) => ops.logSoftmax(T(a), softmaxDim(a, 'log_softmax')),
+    softmax: (a) => ops.softmax(withDtype(T(a), a.get(3, 'dtype', null)), softmaxDim(a, 'softmax')),
+    log_softmax: (a) => ops.logSoftmax(withDtype(T(a), a.get(3, 'dtype', null)), softmaxDim(a, 'log_softmax')),
     binary_cross_entropy_with_logits: (a) => {
       unsupportedLossArgs(a, 'binary_cross_entropy_with_logits');
       return bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a));
@@ -674,6 +674,11 @@ function tensorList(ip: Interpreter, v: PyValue): Tensor[] {
     if (!(x instanceof Tensor)) throw new PyError('TypeError', 'expected a sequence of Tensors');
     return x;
   });
+}
+
+/** softmax(..., dtype=d): the input is cast first (ToCopyBackward0 under the softmax node). */
+function withDtype(t: Tensor, d: PyValue): Tensor {
+  return d instanceof PyDType ? ops.cast(t, d.dtype) : t;
 }
 
 /** F.softmax without dim: PyTorch warns and picks dim 0 for 0-, 1- and 3-D input, else 1. */
