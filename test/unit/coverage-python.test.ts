@@ -198,3 +198,21 @@ raise MyError("again")`),
     );
   });
 });
+
+describe('coverage: keyword arguments a builtin does not read', () => {
+  it('raise NotImplementedError naming them instead of being ignored', () => {
+    assert.strictEqual(run('import torch\ntorch.ones(2).cumsum(0, dtype=torch.float64)'), 'NotImplementedError: cumsum(dtype=...) is not supported by Autograd Lens yet\n');
+    assert.strictEqual(run('import torch\nprint(torch.zeros(2, device="cpu", pin_memory=False), torch.ones(1).sum(dim=0, keepdim=False))'), 'tensor([0., 0.]) tensor(1.)\n');
+  });
+
+  it('randint with keyword bounds, nonzero(as_tuple=True)', () => {
+    assert.strictEqual(
+      run(`import torch
+torch.manual_seed(0)
+a = torch.randint(low=0, high=5, size=(3,))
+torch.manual_seed(0)
+print(torch.equal(a, torch.randint(0, 5, (3,))), torch.nonzero(torch.tensor([[0, 1], [2, 0]]), as_tuple=True))`),
+      'True (tensor([0, 1]), tensor([1, 0]))\n',
+    );
+  });
+});

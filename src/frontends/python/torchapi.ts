@@ -19,7 +19,7 @@ import { isNpOperand, ndarrayAttr, npBinop, npCompare, npRepr, npStr } from './n
 import { Generator } from '../../core/random/generator';
 import * as rng from '../../core/random/distributions';
 import type * as A from './ast';
-import { Args, pyTypeOf, seqInts } from './args';
+import { Args, pyTypeOf, seqInts, withTrackedKw } from './args';
 import { scalarOfTensor, tensorToPython } from './builtins';
 import { fakeAddress, HostOps, Interpreter } from './interp';
 import {
@@ -495,7 +495,7 @@ export class TorchRuntime implements HostOps {
         return BigInt({ float32: 4, float64: 8, int64: 8, int32: 4, bool: 1 }[t.dtype]);
     }
     const m = this.methods.get(name);
-    if (m) return new PyBuiltin(name, (args, kw) => m(t, new Args(name, args, kw)), 'builtin_function_or_method');
+    if (m) return new PyBuiltin(name, (args, kw) => withTrackedKw(name, kw, (k) => m(t, new Args(name, args, k))), 'builtin_function_or_method');
     return undefined;
   }
 
@@ -1058,7 +1058,12 @@ export class TorchRuntime implements HostOps {
       return t.shape.join() === o.shape.join() && t.values().every((x, i) => x === o.values()[i]);
     });
     M.set('allclose', (t, a) => allclose(t, a.tensor(0, 'other'), a.num(1, 'rtol', 1e-5), a.num(2, 'atol', 1e-8)));
-    M.set('nonzero', (t) => {
+    M.set('nonzero', (t, a) => {
+      if (a.bool(0, 'as_tuple', false)) {
+        const idx = (this.methods.get('nonzero')!)(t, new Args('nonzero', [], new Map())) as Tensor;
+        const cols = t.ndim === 0 ? 1 : t.ndim;
+        return new PyTuple([...Array(cols).keys()].map((d) => ops.contiguous(ops.select(idx, 1, d))));
+      }
       const v = t.values();
       const rows: number[] = [];
       for (let i = 0; i < v.length; i++) {

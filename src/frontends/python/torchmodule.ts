@@ -2,7 +2,7 @@ import { broadcastShapes, DType, isFloating, isGradEnabled, noGrad, ops, record,
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
-import { Args, seqInts } from './args';
+import { Args, seqInts, withTrackedKw } from './args';
 import { Interpreter } from './interp';
 import { installNumpy } from './numpyapi';
 import { installData } from './dataapi';
@@ -27,7 +27,7 @@ type Fn = (a: Args) => PyValue;
 
 function mod(name: string, fns: Record<string, Fn>): PyModule {
   const m = new PyModule(name);
-  for (const [k, f] of Object.entries(fns)) m.attrs.set(k, new PyBuiltin(k, (args, kw) => f(new Args(k, args, kw))));
+  for (const [k, f] of Object.entries(fns)) m.attrs.set(k, new PyBuiltin(k, (args, kw) => withTrackedKw(k, kw, (tk) => f(new Args(k, args, tk)))));
   return m;
 }
 
@@ -124,7 +124,11 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       let low = 0;
       let high: number;
       let sizeArg: PyValue;
-      if (a.args.length >= 3 || (a.args.length === 2 && !(a.args[1] instanceof PyTuple || a.args[1] instanceof PyList))) {
+      if (a.kw.has('high') && !a.args.length) {
+        low = a.int(-1, 'low', 0);
+        high = a.int(-1, 'high');
+        sizeArg = a.get(-1, 'size');
+      } else if (a.args.length >= 3 || (a.args.length === 2 && !(a.args[1] instanceof PyTuple || a.args[1] instanceof PyList))) {
         low = a.int(0, 'low');
         high = a.int(1, 'high');
         sizeArg = a.get(2, 'size');
