@@ -313,3 +313,21 @@ print(m.weight.dtype, torch.allclose(m.weight.detach(), torch.empty(1, 2, dtype=
     assert.deepStrictEqual(res.warnings.map((w) => w.message), ["size_average and reduce args will be deprecated, please use reduction='sum' instead."]);
   });
 });
+
+describe('coverage: inplace activations', () => {
+  it('inplace=True shows in the repr and modifies the input (F.relu(x, inplace=True) returns x)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+print(nn.ReLU(inplace=True), nn.LeakyReLU(0.2, inplace=True), nn.ELU(inplace=True), nn.ReLU(), nn.LeakyReLU(1))
+x = torch.tensor([-1., 2.])
+print(F.relu(x, inplace=True) is x, x)
+h = torch.tensor([-1., 2.], requires_grad=True) * 1
+nn.ReLU(inplace=True)(h)
+print(h, h._version)`),
+      'ReLU(inplace=True) LeakyReLU(negative_slope=0.2, inplace=True) ELU(alpha=1.0, inplace=True) ReLU() LeakyReLU(negative_slope=1)\n' +
+        'True tensor([0., 2.])\ntensor([0., 2.], grad_fn=<ReluBackward0>) 1\n',
+    );
+  });
+});

@@ -423,7 +423,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
 
   const F = mod('torch.nn.functional', {
     linear: (a) => ops.linear(T(a), a.tensor(1, 'weight'), a.optTensor(2, 'bias')),
-    relu: (a) => ops.relu(T(a)),
+    relu: (a) => fInplace(a, 1, ops.relu),
     sigmoid: (a) => {
       warn('UserWarning', 'nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.', 'library');
       return ops.sigmoid(T(a));
@@ -438,7 +438,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       if (ap !== 'none' && ap !== 'tanh') throw new PyError('RuntimeError', `approximate argument must be either none or tanh.`);
       return ops.gelu(T(a), ap as 'none' | 'tanh');
     },
-    silu: (a) => ops.silu(T(a)),
+    silu: (a) => fInplace(a, 1, ops.silu),
     conv1d: (a) => convFn(a, 1),
     conv2d: (a) => convFn(a, 2),
     max_pool2d: (a) => poolFn(a, 'max'),
@@ -453,9 +453,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return ops.embedding(T(a), a.tensor(1, 'weight'), pad === null ? null : Number(pad));
     },
     mish: (a) => ops.mish(T(a)),
-    elu: (a) => ops.elu(T(a), a.num(1, 'alpha', 1)),
-    hardtanh: (a) => ops.hardtanh(T(a), a.num(1, 'min_val', -1), a.num(2, 'max_val', 1)),
-    relu6: (a) => ops.hardtanh(T(a), 0, 6),
+    elu: (a) => fInplace(a, 2, (t) => ops.elu(t, a.num(1, 'alpha', 1))),
+    hardtanh: (a) => fInplace(a, 3, (t) => ops.hardtanh(t, a.num(1, 'min_val', -1), a.num(2, 'max_val', 1))),
+    relu6: (a) => fInplace(a, 1, (t) => ops.hardtanh(t, 0, 6)),
     logsigmoid: (a) => ops.logSigmoid(T(a)),
     hardsigmoid: (a) => ops.hardsigmoid(T(a)),
     hardswish: (a) => ops.hardswish(T(a)),
@@ -499,7 +499,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const denom = ops.expand(ops.clamp(ops.norm(x, p, [dim], true), eps, null, 'ClampMinBackward0'), x.shape);
       return ops.div(x, denom);
     },
-    leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
+    leaky_relu: (a) => fInplace(a, 2, (t) => ops.leakyRelu(t, a.num(1, 'negative_slope', 0.01))),
     softmax: (a) => ops.softmax(withDtype(T(a), a.get(3, 'dtype', null)), softmaxDim(a, 'softmax')),
     log_softmax: (a) => ops.logSoftmax(withDtype(T(a), a.get(3, 'dtype', null)), softmaxDim(a, 'log_softmax')),
     binary_cross_entropy_with_logits: (a) => {
@@ -678,6 +678,12 @@ function tensorList(ip: Interpreter, v: PyValue): Tensor[] {
     if (!(x instanceof Tensor)) throw new PyError('TypeError', 'expected a sequence of Tensors');
     return x;
   });
+}
+
+/** F.relu(x, inplace=True) and friends: the op applied in place on x (which it returns). */
+function fInplace(a: Args, pos: number, f: (t: Tensor) => Tensor): Tensor {
+  const x = a.tensor(0, 'input');
+  return a.bool(pos, 'inplace', false) ? ops.applyInPlace(x, (old) => f(old)) : f(x);
 }
 
 /** softmax(..., dtype=d): the input is cast first (ToCopyBackward0 under the softmax node). */
@@ -1118,21 +1124,36 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${moduleState(self).params.get('bias') ? 'True' : 'False'}`,
   );
   // argument errors name the functional op the module calls (relu(), sigmoid(), …)
-  const act = (name: string, fn: string, f: (t: Tensor) => Tensor) =>
-    builtinModule(name, () => {}, (_s, a) => f(new Args(fn, a.args, a.kw).tensor(0, 'input')));
-  act('ReLU', 'relu', ops.relu);
+  const act = (name: string, fn: string, f: (t: Tensor) => Tensor, inplaceable = false) =>
+    builtinModule(
+      name,
+      (s, a) => {
+        if (inplaceable) s.dict.set('inplace', a.bool(0, 'inplace', false));
+      },
+      (s, a) => {
+        const x = new Args(fn, a.args, a.kw).tensor(0, 'input');
+        return s.dict.get('inplace') === true ? ops.applyInPlace(x, (old) => f(old)) : f(x);
+      },
+      inplaceable ? (s) => (s.dict.get('inplace') ? 'inplace=True' : '') : undefined,
+    );
+  act('ReLU', 'relu', ops.relu, true);
   act('Sigmoid', 'sigmoid', ops.sigmoid);
   act('Tanh', 'tanh', ops.tanh);
-  act('Identity', 'identity', (t) => t);
-  act('SiLU', 'silu', ops.silu);
-  act('Mish', 'mish', ops.mish);
+  builtinModule('Identity', () => {}, (_s, a) => new Args('identity', a.args, a.kw).tensor(0, 'input'));
+  act('SiLU', 'silu', ops.silu, true);
+  act('Mish', 'mish', ops.mish, true);
   act('LogSigmoid', 'logsigmoid', ops.logSigmoid);
-  act('Hardsigmoid', 'hardsigmoid', ops.hardsigmoid);
-  act('Hardswish', 'hardswish', ops.hardswish);
-  act('ReLU6', 'relu6', (t) => ops.hardtanh(t, 0, 6));
+  act('Hardsigmoid', 'hardsigmoid', ops.hardsigmoid, true);
+  act('Hardswish', 'hardswish', ops.hardswish, true);
+  act('ReLU6', 'relu6', (t) => ops.hardtanh(t, 0, 6), true);
   act('Softsign', 'softsign', (t) => ops.div(t, ops.add(ops.abs(t), 1n)));
   builtinModule('GELU', (s, a) => void s.dict.set('approximate', a.get(0, 'approximate', 'none')), (s, a) => ops.gelu(a.tensor(0, 'input'), s.dict.get('approximate') as 'none'), (s) => `approximate=${ip.repr(s.dict.get('approximate')!)}`);
-  builtinModule('ELU', (s, a) => void s.dict.set('alpha', a.get(0, 'alpha', 1.0)), (s, a) => ops.elu(a.tensor(0, 'input'), Number(s.dict.get('alpha'))), (s) => `alpha=${ip.str(s.dict.get('alpha')!)}`);
+  const maybeInplace = (s: PyInstance, x: Tensor, f: (t: Tensor) => Tensor) => (s.dict.get('inplace') === true ? ops.applyInPlace(x, (old) => f(old)) : f(x));
+  const inplaceSuffix = (s: PyInstance) => (s.dict.get('inplace') ? ', inplace=True' : '');
+  builtinModule('ELU', (s, a) => {
+    s.dict.set('alpha', a.get(0, 'alpha', 1.0));
+    s.dict.set('inplace', a.bool(1, 'inplace', false));
+  }, (s, a) => maybeInplace(s, a.tensor(0, 'input'), (t) => ops.elu(t, Number(s.dict.get('alpha')))), (s) => `alpha=${ip.str(s.dict.get('alpha')!)}${inplaceSuffix(s)}`);
   builtinModule('Hardtanh', (s, a) => {
     s.dict.set('min_val', a.get(0, 'min_val', -1.0));
     s.dict.set('max_val', a.get(1, 'max_val', 1.0));
@@ -1148,7 +1169,10 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     if (Number(s.dict.get('beta')) !== 1 || Number(s.dict.get('threshold')) !== 20) throw new PyError('NotImplementedError', 'nn.Softplus with beta/threshold other than 1/20 is not supported by Autograd Lens yet');
     return ops.softplus(a.tensor(0, 'input'));
   }, (s) => `beta=${ip.str(s.dict.get('beta')!)}, threshold=${ip.str(s.dict.get('threshold')!)}`);
-  builtinModule('LeakyReLU', (s, a) => void s.dict.set('negative_slope', a.num(0, 'negative_slope', 0.01)), (s, a) => ops.leakyRelu(a.tensor(0, 'input'), s.dict.get('negative_slope') as number), (s) => `negative_slope=${pyFloatRepr(s.dict.get('negative_slope') as number)}`);
+  builtinModule('LeakyReLU', (s, a) => {
+    s.dict.set('negative_slope', a.get(0, 'negative_slope', 0.01));
+    s.dict.set('inplace', a.bool(1, 'inplace', false));
+  }, (s, a) => maybeInplace(s, a.tensor(0, 'input'), (t) => ops.leakyRelu(t, Number(s.dict.get('negative_slope')))), (s) => `negative_slope=${ip.str(s.dict.get('negative_slope')!)}${inplaceSuffix(s)}`);
   // dim=None: F.softmax's implicit choice, with its deprecation warning
   const moduleDim = (s: PyInstance, x: Tensor, fname: string) =>
     softmaxDim(new Args(fname, [x, s.dict.get('dim') ?? null], new Map()), fname);
