@@ -331,3 +331,10 @@ print(h, h._version)`),
     );
   });
 });
+
+describe('coverage: module constructor keywords', () => {
+  it('an unread keyword of a built-in module raises NotImplementedError; harmless ones pass', () => {
+    assert.strictEqual(run('import torch\nimport torch.nn as nn\nnn.Conv2d(1, 1, 3, dtype=torch.float64)'), 'NotImplementedError: nn.Conv2d(dtype=...) is not supported by Autograd Lens yet\n');
+    assert.strictEqual(run('import torch.nn as nn\nprint(nn.Linear(2, 3, device="cpu"))'), 'Linear(in_features=2, out_features=3, bias=True)\n');
+  });
+});

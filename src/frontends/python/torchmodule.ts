@@ -1093,7 +1093,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     const cls = new PyClass(name, [Module], NN_MODULES[name] ?? 'torch.nn.modules.module');
     native(cls, '__init__', (self, a) => {
       moduleState(self);
-      init(self, a);
+      withTrackedKw(`nn.${name}`, a.kw, (kw) => init(self, new Args(a.fname, a.args, kw, a.pythonStyle, a.owner)));
       return null;
     });
     native(cls, 'forward', forward);
