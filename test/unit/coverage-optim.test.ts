@@ -128,3 +128,12 @@ print(s3.get_last_lr())`),
     );
   });
 });
+
+describe('coverage: optimizer keywords', () => {
+  it('an unknown keyword is Python\'s TypeError', () => {
+    assert.strictEqual(
+      run('import torch\ntorch.optim.SGD([torch.ones(1, requires_grad=True)], lr=0.1, betas=(0.9, 0.99))'),
+      "TypeError: SGD.__init__() got an unexpected keyword argument 'betas'\n",
+    );
+  });
+});

@@ -1729,6 +1729,9 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
     cls.dict.set('__init__', new PyBuiltin('__init__', (args, kw) => {
       const self = args[0] as PyInstance;
       const a = new Args('__init__', args.slice(1), kw, true, kind);
+      for (const k of kw.keys()) {
+        if (k !== 'params' && !defaults.some(([d]) => d === k)) throw new PyError('TypeError', `${kind}.__init__() got an unexpected keyword argument '${k}'`);
+      }
       const paramsArg = [...ip.iterate(a.get(0, 'params'))];
       if (paramsArg.length === 0) throw new PyError('ValueError', 'optimizer got an empty parameter list');
       checkHyper(kind, a);
