@@ -173,3 +173,9 @@ print(x.diagonal(), torch.tensor([1., -0., -2.]).signbit(), torch.greater(torch.
     );
   });
 });
+
+describe('coverage: positional keepdim of std/var', () => {
+  it('std(dim, unbiased, keepdim) reads keepdim positionally', () => {
+    assert.strictEqual(run('import torch\nx = torch.tensor([[1.], [2.]])\nprint(x.std(0, True, True), x.var(0, False, True))'), 'tensor([[0.7071]]) tensor([[0.2500]])\n');
+  });
+});

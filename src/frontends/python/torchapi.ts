@@ -727,7 +727,8 @@ export class TorchRuntime implements HostOps {
       if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
       if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
       if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
-      return new PyTuple(ops.varMean(t, dims, correction, a.kw.get('keepdim') === true, isStd));
+      const keepdim = a.kw.get('keepdim') === true || (dims !== null && a.args.length > 2 && a.args[2] === true);
+      return new PyTuple(ops.varMean(t, dims, correction, keepdim, isStd));
     };
     M.set('std_mean', varMean(true));
     M.set('var_mean', varMean(false));
@@ -880,7 +881,8 @@ export class TorchRuntime implements HostOps {
       if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
       if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
       if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
-      return ops.variance(t, dims, correction, a.kw.get('keepdim') === true, isStd);
+      const keepdim = a.kw.get('keepdim') === true || (dims !== null && a.args.length > 2 && a.args[2] === true);
+      return ops.variance(t, dims, correction, keepdim, isStd);
     };
     M.set('var', varstd(false));
     M.set('std', varstd(true));
