@@ -336,3 +336,17 @@ print(y, y.grad_fn.next_functions[0][0].name(), x.log_softmax(0, torch.float64).
     );
   });
 });
+
+describe('coverage: overload node names', () => {
+  it('div with rounding_mode is div.Tensor_mode (DivBackward2); torch.pow(number, tensor) is pow.Scalar (PowBackward2)', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2.], requires_grad=True)
+y = torch.pow(2, x)
+y.sum().backward()
+print(x.div(2, rounding_mode="floor"), y, len(y.grad_fn.next_functions), x.grad)`),
+      // d/dx 2^x = 2^x ln 2
+      'tensor([0., 1.], grad_fn=<DivBackward2>) tensor([2., 4.], grad_fn=<PowBackward2>) 1 tensor([1.3863, 2.7726])\n',
+    );
+  });
+});

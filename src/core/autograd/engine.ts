@@ -304,13 +304,13 @@ const LINEAR_NODES = new Set(
     'EmbeddingBackward0 NansumBackward0 CopySlices IndexPutBackward0 AsStridedBackward0 CopyBackwards RemainderBackward0 FmodBackward0 ' +
     'FracBackward0 MaximumBackward0 MinimumBackward0 MaxBackward0 MaxBackward1 MinBackward0 MinBackward1 AmaxBackward0 AminBackward0 ' +
     'SortBackward0 TopkBackward0 MedianBackward0 MedianBackward1 ClampBackward1 ClampMinBackward0 ClampMaxBackward0 WhereBackward0 ' +
-    'FloorBackward0 CeilBackward0 RoundBackward0 RoundBackward1 TruncBackward0 SignBackward0 SgnBackward0 DivBackward1 ZeroBackward0 ' +
+    'FloorBackward0 CeilBackward0 RoundBackward0 RoundBackward1 TruncBackward0 SignBackward0 SgnBackward0 DivBackward2 ZeroBackward0 ' +
     'FillBackward0 NanToNumBackward0'
   ).split(' '),
 );
 /** Nodes whose gradient is zero (or constant): nothing to carry into a second derivative. */
 const ZERO_NODES = new Set(
-  'FloorBackward0 CeilBackward0 RoundBackward0 RoundBackward1 TruncBackward0 SignBackward0 SgnBackward0 DivBackward1 ZeroBackward0 FillBackward0'.split(' '),
+  'FloorBackward0 CeilBackward0 RoundBackward0 RoundBackward1 TruncBackward0 SignBackward0 SgnBackward0 DivBackward2 ZeroBackward0 FillBackward0'.split(' '),
 );
 /** Multi-input nodes whose gradient for input 0 depends on the inputs (losses, normalisations). */
 const INPUT0_NODES = new Set(

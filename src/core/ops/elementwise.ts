@@ -81,7 +81,7 @@ export function div(a: Operand, b: Operand, roundingMode: 'trunc' | 'floor' | nu
     const dt = resultType(a, b);
     const f = roundingMode === 'trunc' ? (x: number, y: number) => Math.trunc(x / y) : (x: number, y: number) => Math.floor(x / y);
     const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, f);
-    record('DivBackward1', [tin(a), tin(b)], [out], ([g]) => [g ? zerosLikeT(g) : null, g ? zerosLikeT(g) : null]);
+    record('DivBackward2', [tin(a), tin(b)], [out], ([g]) => [g ? zerosLikeT(g) : null, g ? zerosLikeT(g) : null]);
     return out;
   }
   const dt = floatResult(a, b);

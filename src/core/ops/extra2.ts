@@ -433,3 +433,20 @@ export function copyFrom(old: Tensor, src: Tensor): Tensor {
   });
   return res;
 }
+
+/** torch.pow(number, tensor) — pow.Scalar, one input (PowBackward2): d/dx base^x = base^x ln(base). */
+export function powScalarBase(base: number | bigint, exponent: Tensor): Tensor {
+  const b = Number(base);
+  const dt = resultType(exponent, base);
+  const out = unaryMap(exponent, dt, (x) => Math.pow(b, x));
+  const node = record('PowBackward2', [exponent], [out], ([g], n) => {
+    if (!g) return [null];
+    const r = n.unpack('result');
+    return [mul(g, mul(r, b === 0 ? 0 : Math.log(b)))];
+  });
+  if (node) {
+    node.save('result', out, true);
+    node.attrs.self = base;
+  }
+  return out;
+}

@@ -299,6 +299,13 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
   torchFns.exp = wrapTensorCheck('exp', method('exp'));
+  const powMethod = torchFns.pow;
+  torchFns.pow = (a) => {
+    const base = a.get(0, 'input');
+    const e = a.get(1, 'exponent');
+    if ((typeof base === 'number' || typeof base === 'bigint') && e instanceof Tensor) return ops.powScalarBase(base, e);
+    return powMethod(a);
+  };
   const torch = mod('torch', torchFns);
   for (const [k, d] of Object.entries(DTYPES)) torch.attrs.set(k, rt.dtypeObj(d));
   torch.attrs.set('__version__', '1.13.0a0');
