@@ -350,3 +350,19 @@ print(x.div(2, rounding_mode="floor"), y, len(y.grad_fn.next_functions), x.grad)
     );
   });
 });
+
+describe('coverage: masked_fill broadcasting', () => {
+  it('out of place, self expands to the mask; in place it must already have the shape', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+m = torch.tensor([[True, False, False], [False, True, False]])
+y = x.masked_fill(m, 0.)
+y.sum().backward()
+print(y, x.grad)
+torch.zeros(3).masked_fill_(m, 1.)`),
+      'tensor([[0., 2., 3.],\n        [1., 0., 3.]], grad_fn=<MaskedFillBackward0>) tensor([1., 1., 2.])\n' +
+        "RuntimeError: output with shape [3] doesn't match the broadcast shape [2, 3]\n",
+    );
+  });
+});
