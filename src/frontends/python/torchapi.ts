@@ -437,11 +437,16 @@ export class TorchRuntime implements HostOps {
         return new PyDict();
       case 'register_hook':
         return new PyBuiltin('register_hook', ([fn]) => {
-          n.addPreHook(0, (g) => {
+          const hook = (g: Tensor) => {
             const r = this.ip.call(fn, [new PyTuple([g]), new PyTuple([g])]);
             return r instanceof PyTuple && r.items[0] instanceof Tensor ? r.items[0] : null;
+          };
+          n.addPreHook(0, hook);
+          const list = n.preHooks.get(0) as unknown[];
+          return removableHandle(() => {
+            const i = list.indexOf(hook);
+            if (i >= 0) list.splice(i, 1);
           });
-          return null;
         });
     }
     if (name.startsWith('_saved_')) {
