@@ -366,3 +366,12 @@ torch.zeros(3).masked_fill_(m, 1.)`),
     );
   });
 });
+
+describe('coverage: casts to int32', () => {
+  it('an out-of-range float becomes INT32_MIN (x86 cvttss2si); wider integers wrap', () => {
+    assert.strictEqual(
+      run('import torch\nprint(torch.tensor(1e10).int(), torch.tensor([2**40 + 5]).int(), torch.tensor([-3.7, 2.9]).int())'),
+      'tensor(-2147483648, dtype=torch.int32) tensor([5], dtype=torch.int32) tensor([-3,  2], dtype=torch.int32)\n',
+    );
+  });
+});

@@ -544,7 +544,12 @@ export function cast(a: Tensor, dtype: DType): Tensor {
   const f =
     dtype === 'bool'
       ? (x: number) => (x ? 1 : 0)
-      : dtype === 'int64' || dtype === 'int32'
+      : dtype === 'int32' && isFloating(a.dtype)
+        ? // a float out of range (and NaN, ±inf) becomes INT32_MIN on x86 (cvttss2si); integers wrap
+          (x: number) => (x >= -2147483648 && x < 2147483648 ? Math.trunc(x) : -2147483648)
+        : dtype === 'int32'
+        ? (x: number) => x
+        : dtype === 'int64'
         ? // NaN and ±inf become INT64_MIN on x86, as a C++ cast there does
           (x: number) => (Number.isFinite(x) ? Math.trunc(x) : -9223372036854775808)
         : (x: number) => x;
