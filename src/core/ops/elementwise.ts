@@ -551,7 +551,7 @@ export function cast(a: Tensor, dtype: DType): Tensor {
         ? (x: number) => x
         : dtype === 'int64'
         ? // NaN and ±inf become INT64_MIN on x86, as a C++ cast there does
-          (x: number) => (Number.isFinite(x) ? Math.trunc(x) : -9223372036854775808)
+          (x: number) => (x >= -9223372036854775808 && x < 9223372036854775808 ? Math.trunc(x) : -9223372036854775808)
         : (x: number) => x;
   const out = unaryMap(a, dtype, f);
   if (isFloating(dtype)) record('ToCopyBackward0', [a], [out], ([g]) => [g ? cast(g, a.dtype) : null]);
