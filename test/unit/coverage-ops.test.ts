@@ -375,3 +375,12 @@ describe('coverage: casts to int32', () => {
     );
   });
 });
+
+describe('coverage: int64 extremes', () => {
+  it('int64 values beyond 2^53 print exactly (INT64_MIN from an out-of-range cast)', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.tensor([1e20, float("nan"), -2.5]).long()\nprint(x, x[0].item())'),
+      'tensor([-9223372036854775808, -9223372036854775808,                   -2]) -9223372036854775808\n',
+    );
+  });
+});
