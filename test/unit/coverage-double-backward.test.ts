@@ -42,8 +42,23 @@ print(torch.autograd.functional.hessian(lambda t: (t.sigmoid() * t).sum(), x))`)
     assert.strictEqual(
       run(`import torch
 x = torch.tensor([1., 2.], requires_grad=True)
-torch.autograd.grad(torch.softmax(x, 0)[0], x, create_graph=True)`),
-      'NotImplementedError: double backward (create_graph=True) through SoftmaxBackward0 is not supported by Autograd Lens yet\n',
+torch.autograd.grad(x.prod(), x, create_graph=True)`),
+      'NotImplementedError: double backward (create_graph=True) through ProdBackward0 is not supported by Autograd Lens yet\n',
+    );
+  });
+
+  it('softmax, log_softmax, mse_loss and nll_loss gradients stay in the graph (1.13 *BackwardDataBackward0 names)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn.functional as F
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+print(torch.autograd.grad(F.softmax(x, 0)[0], x, create_graph=True)[0])
+print(torch.autograd.grad(F.cross_entropy(x[None], torch.tensor([0])), x, create_graph=True)[0].grad_fn.next_functions[0][0].name())
+print(torch.autograd.functional.hessian(lambda t: F.mse_loss(t, torch.zeros(3)), x).diagonal())
+print(torch.autograd.functional.hessian(lambda t: F.cross_entropy(t[None], torch.tensor([0])), x)[0])`),
+      // Hessian of cross entropy = diag(p) - p pᵀ with p = softmax([1, 2, 3]) = [0.0900, 0.2447, 0.6652]
+      'tensor([ 0.0819, -0.0220, -0.0599], grad_fn=<SoftmaxBackwardDataBackward0>)\nLogSoftmaxBackwardDataBackward0\n' +
+        'tensor([0.6667, 0.6667, 0.6667])\ntensor([ 0.0819, -0.0220, -0.0599])\n',
     );
   });
 });

@@ -309,7 +309,7 @@ export const tan = unaryFloat('TanBackward0', Math.tan, 'result', (g, r) => mul(
  * With create_graph, a gradient computed by a composite of ops takes the name of the single
  * backward op PyTorch uses there (SigmoidBackwardBackward0 for sigmoid_backward, ...).
  */
-function asBackwardOp<T extends Tensor>(name: string, make: () => T): T {
+export function asBackwardOp<T extends Tensor>(name: string, make: () => T): T {
   const before = isGradEnabled() ? nextNodeSeq() : Infinity;
   const out = make();
   if (out.gradFn && out.gradFn.seq >= before) out.gradFn.name = name;

@@ -156,7 +156,8 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < t.ndim ? t.strides[d] * t.shape[d] : 1);
   const inShape = t.shape.slice();
-  return viewOp(t, 'UnsqueezeBackward0', shape, strides, t.offset, (g) => reshapeGrad(g, inShape));
+  // its gradient is grad.squeeze(dim) (SqueezeBackward1 when it is itself in the graph)
+  return viewOp(t, 'UnsqueezeBackward0', shape, strides, t.offset, (g) => (tracked(g) ? squeeze(g, d) : reshapeGrad(g, inShape)));
 }
 
 export function squeeze(t: Tensor, dim?: number): Tensor {
@@ -169,7 +170,8 @@ export function squeeze(t: Tensor, dim?: number): Tensor {
     t.shape.filter((_, i) => keep[i]),
     t.strides.filter((_, i) => keep[i]),
     t.offset,
-    (g) => reshapeGrad(g, inShape),
+    // unsqueeze_to(grad, dim, sizes): one unsqueeze for squeeze(dim), a reshape otherwise
+    (g) => (tracked(g) && dim !== undefined && inShape[normDim(dim, inShape.length)] === 1 ? unsqueeze(g, normDim(dim, inShape.length)) : reshapeGrad(g, inShape)),
   );
 }
 
