@@ -179,3 +179,23 @@ describe('coverage: positional keepdim of std/var', () => {
     assert.strictEqual(run('import torch\nx = torch.tensor([[1.], [2.]])\nprint(x.std(0, True, True), x.var(0, False, True))'), 'tensor([[0.7071]]) tensor([[0.2500]])\n');
   });
 });
+
+describe('coverage: det and inverse', () => {
+  it('det through an LU factorisation in float32 (LinalgDetBackward0), inverse (LinalgInvExBackward0)', () => {
+    assert.strictEqual(
+      run(`import torch
+A = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+print(torch.det(A), torch.linalg.det(A).grad_fn.name(), torch.det(torch.eye(3) * 2))
+print(torch.inverse(torch.tensor([[4., 7.], [2., 6.]])))
+C = torch.tensor([[2., 0.], [0., 4.]], requires_grad=True)
+Ci = C.inverse()
+Ci.sum().backward()
+print(Ci, C.grad)`),
+      // LU with pivoting: u22 = 2 - (1/3 in float32)*4 = 0.6666666, det = -3 * 0.6666666 = -1.9999999 (prints -2.0000)
+      // d(inv)/dC for diagonal C: -inv^T 1 inv^T = -[[1/4, 1/8], [1/8, 1/16]]
+      'tensor(-2.0000, grad_fn=<LinalgDetBackward0>) LinalgDetBackward0 tensor(8.)\n' +
+        'tensor([[ 0.6000, -0.7000],\n        [-0.2000,  0.4000]])\n' +
+        'tensor([[0.5000, 0.0000],\n        [0.0000, 0.2500]], grad_fn=<LinalgInvExBackward0>) tensor([[-0.2500, -0.1250],\n        [-0.1250, -0.0625]])\n',
+    );
+  });
+});

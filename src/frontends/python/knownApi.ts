@@ -6,10 +6,10 @@
 const TENSOR = `abs_ absolute acos_ acosh addbmm addmv addr align_as all allclose amax amin  angle any apply_ arccos arcsin arctan 
 as_strided asin_ asinh  atanh baddbmm bernoulli bernoulli_ bfloat16 bincount bitwise_left_shift   byte cauchy_ cdouble
 cfloat char cholesky    coalesce col_indices conj copysign corrcoef cos_  cov cross cummax cummin
- cumsum_ data_ptr  dense_dim dequantize det  diag_embed diagflat   digamma  div_ dsplit eig element_size
+ cumsum_ data_ptr  dense_dim dequantize   diag_embed diagflat   digamma  div_ dsplit eig element_size
 eq_   erfc erfinv  expm1_ exponential_ fix    fmax fmin  frexp  gcd geometric_  get_device
  gt_ half hardshrink heaviside histc hsplit  i0 igamma index_add index_add_ index_copy index_fill index_put index_put_
-index_reduce   int_repr inverse is_complex  is_pinned is_set_to is_shared    
+index_reduce   int_repr  is_complex  is_pinned is_set_to is_shared    
   isreal istft kron kthvalue lcm ldexp le_   lgamma log_normal_ logaddexp logcumsumexp logdet  
 lt_ lu  masked_scatter  matrix_exp matrix_power  mode    multinomial multiply_ mvlgamma
   nanmedian nanquantile  narrow_copy ne_      nextafter norm_ orgqr
@@ -22,9 +22,9 @@ trunc_ unfold uniform  unique_consecutive  values   view_as_complex vsplit  zero
 const TORCH = `abs_ absolute acosh addbmm addmv addr adjoint  angle arccos arcsin arctan  as_strided  atanh atleast_1d
 atleast_2d atleast_3d baddbmm bartlett_window bernoulli bincount bitwise_and bitwise_not bitwise_or bitwise_xor block_diag  broadcast_tensors
  bucketize cartesian_prod cdist ceil_ chain_matmul cholesky clamp_ column_stack combinations complex conj corrcoef cos_ cosine_similarity
- cov cross cummax cummin  cumsum  det  diag_embed diagflat   digamma  dsplit dstack  empty_strided
+ cov cross cummax cummin  cumsum    diag_embed diagflat   digamma  dsplit dstack  empty_strided
  erfc erfinv  eye_ fft flatten    fmax fmin  from_file frombuffer  gcd get_rng_state  hamming_window
-hann_window heaviside histc histogram hsplit   i0 index_add   inverse is_complex is_floating_point  
+hann_window heaviside histc histogram hsplit   i0 index_add    is_complex is_floating_point  
  isin   kron kthvalue lcm ldexp   lgamma load log_softmax logaddexp logcumsumexp logdet logical_not 
   lu masked_fill  matrix_exp matrix_power   mode    multinomial  
 nanmedian nanquantile  neg_ nonzero normal_  ones_like_ outer pinverse poisson polar polygamma quantile  rand_like

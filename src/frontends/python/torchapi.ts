@@ -722,6 +722,8 @@ export class TorchRuntime implements HostOps {
       return ops.roll(t, toList(a.get(0, 'shifts')), dims === null ? [] : toList(dims));
     });
     M.set('diagonal', (t, a) => ops.diagonal(t, a.int(0, 'offset', 0), a.int(1, 'dim1', 0), a.int(2, 'dim2', 1)));
+    M.set('det', (t) => ops.det(t));
+    M.set('inverse', (t) => ops.inverse(t));
     M.set('dist', (t, a) => ops.dist(t, a.tensor(0, 'other'), a.num(1, 'p', 2)));
     const varMean = (isStd: boolean) => (t: Tensor, a: Args): PyValue => {
       let dims: number[] | null = null;

@@ -293,7 +293,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'gather', 'scatter', 'scatter_add', 'index_select', 'masked_select', 'tril', 'triu', 'cumprod', 'isnan', 'isinf', 'isfinite', 'isposinf',
     'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis', 'exp2', 'frac', 'sgn', 'logit', 'atan2', 'arctan2', 'hypot', 'xlogy', 'lerp',
     'float_power', 'nansum', 'nanmean', 'count_nonzero', 'isclose', 'argwhere', 'diff', 'roll', 'diagonal', 'dist', 'std_mean', 'var_mean',
-    'aminmax', 'repeat_interleave', 'unique', 'logical_xor', 'greater', 'less', 'greater_equal', 'less_equal', 'positive', 'fliplr', 'flipud',
+    'aminmax', 'repeat_interleave', 'unique', 'det', 'inverse', 'logical_xor', 'greater', 'less', 'greater_equal', 'less_equal', 'positive', 'fliplr', 'flipud',
     'msort', 'deg2rad', 'rad2deg', 'ger', 'inner', 'vdot', 'signbit', 'is_nonzero',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
@@ -421,7 +421,12 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     const p = ord === null ? 2 : Number(ord);
     return ops.norm(T(a, 0, 'x'), p, a.dims(2, 'dim'), a.bool(3, 'keepdim', false), 'LinalgVectorNormBackward0');
   };
-  const linalg = mod('torch.linalg', { vector_norm: vectorNorm, norm: vectorNorm });
+  const linalg = mod('torch.linalg', {
+    vector_norm: vectorNorm,
+    norm: vectorNorm,
+    det: (a) => ops.det(a.tensor(0, 'A')),
+    inv: (a) => ops.inverse(a.tensor(0, 'A')),
+  });
   torch.attrs.set('linalg', linalg);
   const cuda = mod('torch.cuda', { is_available: () => false, device_count: () => 0n });
   torch.attrs.set('cuda', cuda);
