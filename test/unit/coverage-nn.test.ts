@@ -338,3 +338,16 @@ describe('coverage: module constructor keywords', () => {
     assert.strictEqual(run('import torch.nn as nn\nprint(nn.Linear(2, 3, device="cpu"))'), 'Linear(in_features=2, out_features=3, bias=True)\n');
   });
 });
+
+describe('coverage: forgetting super().__init__()', () => {
+  it('assigning a submodule first is Module.__setattr__\'s AttributeError', () => {
+    assert.strictEqual(
+      run(`import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        self.l = nn.Linear(1, 1)
+M()`),
+      'AttributeError: cannot assign module before Module.__init__() call\n',
+    );
+  });
+});

@@ -1053,6 +1053,11 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
   const prevSet = rt.setattr.bind(rt);
   rt.setattr = (obj, name, v) => {
     if (obj instanceof PyInstance && obj.cls.isSubclassOf(Module)) {
+      if (!obj.native) {
+        // Module.__setattr__ before Module.__init__ (a subclass that forgot super().__init__())
+        if (v instanceof Tensor && v.isParameter) throw new PyError('AttributeError', 'cannot assign parameters before Module.__init__() call');
+        if (v instanceof PyInstance && v.cls.isSubclassOf(Module)) throw new PyError('AttributeError', 'cannot assign module before Module.__init__() call');
+      }
       const st = moduleState(obj);
       if (v instanceof Tensor && !v.isParameter && st.params.has(name)) {
         const legacy = { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[v.dtype];
