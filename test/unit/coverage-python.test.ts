@@ -216,3 +216,16 @@ print(torch.equal(a, torch.randint(0, 5, (3,))), torch.nonzero(torch.tensor([[0,
     );
   });
 });
+
+describe('coverage: inference mode flag', () => {
+  it('torch.is_inference_mode_enabled inside and outside the block', () => {
+    assert.strictEqual(
+      run(`import torch
+print(torch.is_inference_mode_enabled())
+with torch.inference_mode():
+    print(torch.is_inference_mode_enabled(), torch.is_grad_enabled())
+print(torch.is_inference_mode_enabled(), torch.is_grad_enabled())`),
+      'False\nTrue False\nFalse True\n',
+    );
+  });
+});

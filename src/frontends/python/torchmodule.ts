@@ -31,6 +31,9 @@ function mod(name: string, fns: Record<string, Fn>): PyModule {
   return m;
 }
 
+/** Whether a torch.inference_mode() block is running. */
+let inferenceMode = false;
+
 /** Installs torch, torch.nn, torch.nn.functional, torch.optim, torch.autograd, numpy and math. */
 export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const T = (a: Args, i = 0, name = 'input') => a.tensor(i, name);
@@ -210,7 +213,24 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     no_grad: () => rt.gradModeManager('no_grad', false),
     enable_grad: () => rt.gradModeManager('enable_grad', true),
     set_grad_enabled: (a) => rt.setGradEnabledManager(a.bool(0, 'mode', true)),
-    inference_mode: () => rt.gradModeManager('inference_mode', false),
+    inference_mode: (a) => {
+      const mode = a.bool(0, 'mode', true);
+      const cm = rt.gradModeManager('inference_mode', !mode && isGradEnabled());
+      const enter = cm.enter;
+      const exit = cm.exit;
+      let prev = false;
+      cm.enter = () => {
+        prev = inferenceMode;
+        inferenceMode = mode;
+        return enter();
+      };
+      cm.exit = () => {
+        inferenceMode = prev;
+        exit();
+      };
+      return cm;
+    },
+    is_inference_mode_enabled: () => inferenceMode,
     is_tensor: (a) => a.get(0, 'obj') instanceof Tensor,
     numel: (a) => BigInt(T(a).numel),
     cat: (a) => ops.cat(tensorSeq(a, 'cat'), a.int(1, 'dim', 0)),
