@@ -137,3 +137,19 @@ describe('coverage: optimizer keywords', () => {
     );
   });
 });
+
+describe('coverage: CosineAnnealingLR', () => {
+  it('follows the chainable 1.13 recurrence (values checked against CPython)', () => {
+    assert.strictEqual(
+      run(`import torch
+w = torch.ones(1, requires_grad=True)
+opt = torch.optim.SGD([w], lr=0.1)
+s = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+for i in range(6):
+    opt.step()
+    s.step()
+    print(i, s.get_last_lr())`),
+      '0 [0.08535533905932738]\n1 [0.05]\n2 [0.014644660940672627]\n3 [0.0]\n4 [0.014644660940672622]\n5 [0.05000000000000001]\n',
+    );
+  });
+});

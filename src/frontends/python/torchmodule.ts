@@ -1920,6 +1920,19 @@ function installLrScheduler(ip: Interpreter, rt: TorchRuntime, optim: PyModule, 
     const gamma = a.num(2, 'gamma', 0.1);
     return (s) => (counts.has(s.lastEpoch) ? lrs(s).map((v) => times(v, Math.pow(gamma, counts.get(s.lastEpoch)!))) : lrs(s));
   });
+  make('CosineAnnealingLR', (self, a) => {
+    // the chainable form of torch/optim/lr_scheduler.py (1.13)
+    const tMax = a.num(1, 'T_max');
+    const etaMin = a.num(2, 'eta_min', 0);
+    return (s) => {
+      const e = s.lastEpoch;
+      const cur = lrs(s).map(Number);
+      if (e === 0) return lrs(s);
+      if (s.stepCount === 1 && e > 0) return s.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((e * Math.PI) / tMax))) / 2);
+      if ((e - 1 - tMax) % (2 * tMax) === 0) return cur.map((lr, i) => lr + ((s.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
+      return cur.map((lr) => ((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (lr - etaMin) + etaMin);
+    };
+  });
   make('LambdaLR', (self, a) => {
     const f = a.get(1, 'lr_lambda');
     return (s) => s.baseLrs.map((b) => {
