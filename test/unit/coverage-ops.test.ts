@@ -384,3 +384,17 @@ describe('coverage: int64 extremes', () => {
     );
   });
 });
+
+describe('coverage: F.pad', () => {
+  it('constant padding from the last dim, negative padding crops (ConstantPadNdBackward0)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn.functional as F
+x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+y = F.pad(x, (1, 1))
+(y * torch.arange(8.).reshape(2, 4)).sum().backward()
+print(y, F.pad(x, (0, 0, 1, 0), value=9.)[0], F.pad(x, (-1, 0)).shape, x.grad)`),
+      'tensor([[0., 1., 2., 0.],\n        [0., 3., 4., 0.]], grad_fn=<ConstantPadNdBackward0>) tensor([9., 9.], grad_fn=<SelectBackward0>) torch.Size([2, 1]) tensor([[1., 2.],\n        [5., 6.]])\n',
+    );
+  });
+});

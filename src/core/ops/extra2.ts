@@ -580,3 +580,49 @@ function singularIndex(t: Tensor, round: (x: number) => number): number {
   for (let i = 0; i < n; i++) if (lu[i * n + i] === 0) return i + 1;
   return n;
 }
+
+/** F.pad(x, pad, value) in constant mode (ConstantPadNdBackward0); pad pairs start at the last dim. */
+export function constantPad(t: Tensor, pad: number[], value: number): Tensor {
+  if (pad.length % 2 !== 0) throw new TorchError('RuntimeError', 'Padding length must be divisible by 2');
+  if (pad.length / 2 > t.ndim) throw new TorchError('RuntimeError', 'Padding length too large');
+  const before = t.shape.map(() => 0);
+  const after = t.shape.map(() => 0);
+  for (let k = 0; k < pad.length / 2; k++) {
+    const d = t.ndim - 1 - k;
+    before[d] = pad[2 * k];
+    after[d] = pad[2 * k + 1];
+  }
+  const outShape = t.shape.map((s, d) => s + before[d] + after[d]);
+  if (outShape.some((s) => s < 0)) throw new TorchError('RuntimeError', `The input size ${t.shape.join(', ')}, plus negative padding ${pad.join(', ')} resulted in a negative output size, which is invalid. Check dimension ${outShape.findIndex((s) => s < 0)} of your input.`);
+  const out = allocate(t.dtype, numel(outShape));
+  out.fill(value);
+  const xv = t.values();
+  const inStr = t.shape.map((_, d) => numel(t.shape.slice(d + 1)));
+  const outStr = outShape.map((_, d) => numel(outShape.slice(d + 1)));
+  const map = new Int32Array(xv.length).fill(-1);
+  for (let i = 0; i < xv.length; i++) {
+    let o = 0;
+    let ok = true;
+    for (let d = 0; d < t.ndim; d++) {
+      const c = Math.floor(i / inStr[d]) % t.shape[d] + before[d];
+      if (c < 0 || c >= outShape[d]) {
+        ok = false;
+        break;
+      }
+      o += c * outStr[d];
+    }
+    if (ok) {
+      out[o] = xv[i];
+      map[i] = o;
+    }
+  }
+  const res = Tensor.fromData(out, outShape, t.dtype);
+  record('ConstantPadNdBackward0', [t], [res], ([g]) => {
+    if (!g) return [null];
+    const gv = g.values();
+    const gi = allocate(g.dtype, xv.length);
+    for (let i = 0; i < xv.length; i++) if (map[i] >= 0) gi[i] = gv[map[i]];
+    return [Tensor.fromData(gi, t.shape.slice(), g.dtype)];
+  });
+  return res;
+}

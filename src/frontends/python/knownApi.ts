@@ -45,7 +45,7 @@ TransformerEncoderLayer TripletMarginLoss Unflatten Unfold Upsample ZeroPad2d ut
 const FUNCTIONAL = `adaptive_avg_pool1d adaptive_avg_pool2d affine_grid avg_pool1d  batch_norm bilinear celu   conv3d
 conv_transpose2d cosine_embedding_loss cosine_similarity  dropout2d    glu grid_sample group_norm gumbel_softmax 
   hinge_embedding_loss  instance_norm interpolate kl_div  local_response_norm  margin_ranking_loss
-max_pool1d   multi_margin_loss   pad pairwise_distance pdist pixel_shuffle poisson_nll_loss prelu  rrelu selu
+max_pool1d   multi_margin_loss    pairwise_distance pdist pixel_shuffle poisson_nll_loss prelu  rrelu selu
   soft_margin_loss softmin softshrink  tanhshrink  triplet_margin_loss unfold upsample`;
 
 const OPTIM = `ASGD Adadelta Adamax LBFGS NAdam RAdam Rprop SparseAdam Optimizer`;

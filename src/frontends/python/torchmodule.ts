@@ -471,6 +471,12 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return ops.gelu(T(a), ap as 'none' | 'tanh');
     },
     silu: (a) => fInplace(a, 1, ops.silu),
+    pad: (a) => {
+      const mode = a.get(2, 'mode', 'constant');
+      if (mode !== 'constant') throw new PyError('NotImplementedError', `F.pad(mode='${String(mode)}') is not supported by Autograd Lens yet`);
+      const v = a.get(3, 'value', null);
+      return ops.constantPad(T(a), seqInts(a.get(1, 'pad'), 'pad'), v === null ? 0 : Number(v));
+    },
     conv1d: (a) => convFn(a, 1),
     conv2d: (a) => convFn(a, 2),
     max_pool2d: (a) => poolFn(a, 'max'),
