@@ -132,3 +132,70 @@ print(m.shape, m.is_contiguous())`),
     );
   });
 });
+
+describe('coverage: median along a dim', () => {
+  it('returns torch.return_types.median with the lower median and its index (MedianBackward1)', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([[3., 1., 2.], [9., 7., 8.]], requires_grad=True)
+m = x.median(dim=1)
+print(m)
+m.values.sum().backward()
+print(x.grad, torch.median(x, 0, keepdim=True).indices)`),
+      'torch.return_types.median(\nvalues=tensor([2., 8.], grad_fn=<MedianBackward1>),\nindices=tensor([2, 2]))\ntensor([[0., 0., 1.],\n        [0., 0., 1.]]) tensor([[0, 0, 0]])\n',
+    );
+  });
+});
+
+describe('coverage: strides', () => {
+  it('stride() and storage_offset() of views follow ATen (unsqueeze inserts size*stride, expand 0)', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.arange(24.).reshape(2, 3, 4)
+print(x.stride(), x.stride(1), x.transpose(0, 2).stride(), x.permute(2, 0, 1).stride())
+print(x[:, 1].stride(), x[:, 1].storage_offset(), x[1, :, ::2].stride(), x[1, :, ::2].storage_offset())
+print(x.unsqueeze(1).stride(), x[None].expand(2, 2, 3, 4).stride(), torch.ones(3).unsqueeze(1).stride())`),
+      '(12, 4, 1) 4 (1, 4, 12) (1, 12, 4)\n(12, 1) 4 (4, 2) 12\n(12, 12, 4, 1) (0, 12, 4, 1) (1, 1)\n',
+    );
+  });
+});
+
+describe('coverage: small aliases', () => {
+  it('fill_diagonal_, signbit, greater, fliplr, inner, square_', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.zeros(3, 3)
+x.fill_diagonal_(2)
+y = torch.tensor([1., -2.])
+y.square_()
+print(x.diagonal(), torch.tensor([1., -0., -2.]).signbit(), torch.greater(torch.ones(2), 0), torch.tensor([[1, 2], [3, 4]]).fliplr(), torch.inner(torch.ones(2), torch.ones(2)), y)`),
+      'tensor([2., 2., 2.]) tensor([False,  True,  True]) tensor([True, True]) tensor([[2, 1],\n        [4, 3]]) tensor(2.) tensor([1., 4.])\n',
+    );
+  });
+});
+
+describe('coverage: positional keepdim of std/var', () => {
+  it('std(dim, unbiased, keepdim) reads keepdim positionally', () => {
+    assert.strictEqual(run('import torch\nx = torch.tensor([[1.], [2.]])\nprint(x.std(0, True, True), x.var(0, False, True))'), 'tensor([[0.7071]]) tensor([[0.2500]])\n');
+  });
+});
+
+describe('coverage: det and inverse', () => {
+  it('det through an LU factorisation in float32 (LinalgDetBackward0), inverse (LinalgInvExBackward0)', () => {
+    assert.strictEqual(
+      run(`import torch
+A = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+print(torch.det(A), torch.linalg.det(A).grad_fn.name(), torch.det(torch.eye(3) * 2))
+print(torch.inverse(torch.tensor([[4., 7.], [2., 6.]])))
+C = torch.tensor([[2., 0.], [0., 4.]], requires_grad=True)
+Ci = C.inverse()
+Ci.sum().backward()
+print(Ci, C.grad)`),
+      // LU with pivoting: u22 = 2 - (1/3 in float32)*4 = 0.6666666, det = -3 * 0.6666666 = -1.9999999 (prints -2.0000)
+      // d(inv)/dC for diagonal C: -inv^T 1 inv^T = -[[1/4, 1/8], [1/8, 1/16]]
+      'tensor(-2.0000, grad_fn=<LinalgDetBackward0>) LinalgDetBackward0 tensor(8.)\n' +
+        'tensor([[ 0.6000, -0.7000],\n        [-0.2000,  0.4000]])\n' +
+        'tensor([[0.5000, 0.0000],\n        [0.0000, 0.2500]], grad_fn=<LinalgInvExBackward0>) tensor([[-0.2500, -0.1250],\n        [-0.1250, -0.0625]])\n',
+    );
+  });
+});

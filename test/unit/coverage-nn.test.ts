@@ -194,3 +194,160 @@ print(nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])[1:])`),
     );
   });
 });
+
+describe('coverage: convolution and pooling', () => {
+  it('Conv2d repr and parameter shapes; F.conv2d values and gradients (cross-correlation)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+print(nn.Conv2d(1, 2, 3), nn.Conv2d(1, 2, 3).weight.shape)
+print(nn.Conv2d(3, 6, 5, stride=2, padding=1, bias=False), nn.Conv1d(1, 1, 3))
+x = torch.arange(16.).reshape(1, 1, 4, 4)
+w = torch.ones(1, 1, 2, 2, requires_grad=True)
+out = F.conv2d(x, w)
+print(out)
+out.sum().backward()
+print(w.grad)
+print(F.conv1d(torch.tensor([[[1., 2., 3., 4.]]]), torch.tensor([[[1., 0., -1.]]]), padding=1))`),
+      'Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1)) torch.Size([2, 1, 3, 3])\n' +
+        'Conv2d(3, 6, kernel_size=(5, 5), stride=(2, 2), padding=(1, 1), bias=False) Conv1d(1, 1, kernel_size=(3,), stride=(1,))\n' +
+        // 2x2 window sums of 0..15; dW[i][j] = sum of the 3x3 block starting at (i, j)
+        'tensor([[[[10., 14., 18.],\n          [26., 30., 34.],\n          [42., 46., 50.]]]], grad_fn=<ConvolutionBackward0>)\n' +
+        'tensor([[[[45., 54.],\n          [81., 90.]]]])\n' +
+        'tensor([[[-2., -2., -2.,  3.]]])\n',
+    );
+  });
+
+  it('MaxPool2d / AvgPool2d reprs, values and the max gradient routing', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+print(nn.MaxPool2d(2, 2), nn.AvgPool2d(2))
+x = torch.tensor([[[[1., 2., 5., 3.], [4., 0., 1., 1.], [2., 2., 9., 8.], [3., 1., 7., 6.]]]], requires_grad=True)
+m = nn.MaxPool2d(2)(x)
+print(m)
+m.sum().backward()
+print(x.grad[0, 0])
+print(F.avg_pool2d(x, 2))`),
+      'MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False) AvgPool2d(kernel_size=2, stride=2, padding=0)\n' +
+        'tensor([[[[4., 5.],\n          [3., 9.]]]], grad_fn=<MaxPool2DWithIndicesBackward0>)\n' +
+        'tensor([[0., 0., 1., 0.],\n        [1., 0., 0., 0.],\n        [0., 0., 1., 0.],\n        [1., 0., 0., 0.]])\n' +
+        'tensor([[[[1.7500, 2.5000],\n          [2.0000, 7.5000]]]], grad_fn=<AvgPool2DBackward0>)\n',
+    );
+  });
+
+  it('a channel mismatch raises the ATen message', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn as nn\nnn.Conv2d(1, 2, 3)(torch.ones(1, 3, 4, 4))'),
+      'RuntimeError: Given groups=1, weight of size [2, 1, 3, 3], expected input[1, 3, 4, 4] to have 1 channels, but got 3 channels instead\n',
+    );
+  });
+});
+
+describe('coverage: module forward hooks', () => {
+  it('forward pre-hooks see the inputs, forward hooks the output (and may replace it); handles remove them', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+m = nn.Linear(2, 1)
+nn.init.ones_(m.weight)
+nn.init.zeros_(m.bias)
+seen = {}
+h = m.register_forward_hook(lambda mod, inp, out: seen.update(out=out.item()))
+p = m.register_forward_pre_hook(lambda mod, inp: print("pre", len(inp), inp[0].shape))
+print(m(torch.tensor([[1., 2.]])), seen)
+h.remove()
+p.remove()
+seen.clear()
+m.register_forward_hook(lambda mod, inp, out: out * 10)
+print(m(torch.tensor([[1., 2.]])), seen)`),
+      'pre 1 torch.Size([1, 2])\ntensor([[3.]], grad_fn=<AddmmBackward0>) {\'out\': 3.0}\ntensor([[30.]], grad_fn=<MulBackward0>) {}\n',
+    );
+  });
+});
+
+describe('coverage: module dtype conversion', () => {
+  it('double() / to(dtype) convert parameters in place, keeping the Parameter objects', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+m = nn.Linear(2, 1)
+w = m.weight
+m.double()
+print(m.weight.dtype, m.weight is w, m(torch.ones(1, 2, dtype=torch.float64)).dtype)
+m.to(torch.float32)
+print(m.weight.dtype)
+m(torch.ones(1, 2, dtype=torch.float64))`),
+      'torch.float64 True torch.float64\ntorch.float32\nRuntimeError: mat1 and mat2 must have the same dtype\n',
+    );
+  });
+});
+
+describe('coverage: nn.Softmax without dim', () => {
+  it('picks dim 1 for 2-D input with the implicit-dimension warning', () => {
+    const res = runCells(splitCells('import torch\nimport torch.nn as nn\nm = nn.Softmax()\nprint(m, m(torch.tensor([[1., 2.], [3., 5.]])))')).cells[0];
+    assert.strictEqual(res.stdout, 'Softmax(dim=None) tensor([[0.2689, 0.7311],\n        [0.1192, 0.8808]])\n');
+    assert.deepStrictEqual(res.warnings.map((w) => w.message), ['Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as an argument.']);
+  });
+});
+
+describe('coverage: constructor arguments that used to be ignored', () => {
+  it('nn.Linear(dtype=torch.float64) draws float64 parameters', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+torch.manual_seed(0)
+m = nn.Linear(2, 1, dtype=torch.float64)
+torch.manual_seed(0)
+b = 1 / 2 ** 0.5
+print(m.weight.dtype, torch.allclose(m.weight.detach(), torch.empty(1, 2, dtype=torch.float64).uniform_(-b, b), rtol=0, atol=1e-12))`),
+      'torch.float64 True\n',
+    );
+  });
+
+  it('size_average / reduce map to a reduction with the legacy warning', () => {
+    const res = runCells(splitCells('import torch\nimport torch.nn as nn\nprint(nn.MSELoss(size_average=False)(torch.ones(2), torch.zeros(2)))')).cells[0];
+    assert.strictEqual(res.stdout, 'tensor(2.)\n');
+    assert.deepStrictEqual(res.warnings.map((w) => w.message), ["size_average and reduce args will be deprecated, please use reduction='sum' instead."]);
+  });
+});
+
+describe('coverage: inplace activations', () => {
+  it('inplace=True shows in the repr and modifies the input (F.relu(x, inplace=True) returns x)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn as nn
+import torch.nn.functional as F
+print(nn.ReLU(inplace=True), nn.LeakyReLU(0.2, inplace=True), nn.ELU(inplace=True), nn.ReLU(), nn.LeakyReLU(1))
+x = torch.tensor([-1., 2.])
+print(F.relu(x, inplace=True) is x, x)
+h = torch.tensor([-1., 2.], requires_grad=True) * 1
+nn.ReLU(inplace=True)(h)
+print(h, h._version)`),
+      'ReLU(inplace=True) LeakyReLU(negative_slope=0.2, inplace=True) ELU(alpha=1.0, inplace=True) ReLU() LeakyReLU(negative_slope=1)\n' +
+        'True tensor([0., 2.])\ntensor([0., 2.], grad_fn=<ReluBackward0>) 1\n',
+    );
+  });
+});
+
+describe('coverage: module constructor keywords', () => {
+  it('an unread keyword of a built-in module raises NotImplementedError; harmless ones pass', () => {
+    assert.strictEqual(run('import torch\nimport torch.nn as nn\nnn.Conv2d(1, 1, 3, dtype=torch.float64)'), 'NotImplementedError: nn.Conv2d(dtype=...) is not supported by Autograd Lens yet\n');
+    assert.strictEqual(run('import torch.nn as nn\nprint(nn.Linear(2, 3, device="cpu"))'), 'Linear(in_features=2, out_features=3, bias=True)\n');
+  });
+});
+
+describe('coverage: forgetting super().__init__()', () => {
+  it('assigning a submodule first is Module.__setattr__\'s AttributeError', () => {
+    assert.strictEqual(
+      run(`import torch.nn as nn
+class M(nn.Module):
+    def __init__(self):
+        self.l = nn.Linear(1, 1)
+M()`),
+      'AttributeError: cannot assign module before Module.__init__() call\n',
+    );
+  });
+});

@@ -33,3 +33,18 @@ print(np.concatenate([b, b]), np.vstack([b, b]), np.allclose(b, b + 1e-9), np.ar
     );
   });
 });
+
+describe('coverage: NumPy and torch sharing memory', () => {
+  it('numpy() shares memory both ways; np.array(tensor) copies quietly; NumPy scalars inside torch.tensor lists', () => {
+    const res = runCells(
+      splitCells(`import torch
+import numpy as np
+x = torch.tensor([1, 2, 3])
+n = x.numpy()
+n[0] = 7
+print(x, n, np.array(x), torch.tensor([np.float64(2.5), np.float32(1.0)]))`),
+    ).cells[0];
+    assert.strictEqual(res.stdout, 'tensor([7, 2, 3]) [7 2 3] [7 2 3] tensor([2.5000, 1.0000])\n');
+    assert.deepStrictEqual(res.warnings, []);
+  });
+});

@@ -309,3 +309,92 @@ print(torch.equal(x, torch.randint(0, 10, (5,)).float()))`),
     );
   });
 });
+
+describe('coverage: torch.range', () => {
+  it('includes the end, is float, and warns (PyErr_WarnEx at the caller)', () => {
+    const res = runCells(splitCells('import torch\nprint(torch.range(1, 4), torch.range(0, 1, 0.25))')).cells[0];
+    assert.strictEqual(res.stdout, 'tensor([1., 2., 3., 4.]) tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])\n');
+    assert.deepStrictEqual(res.warnings, [
+      {
+        category: 'UserWarning',
+        message:
+          "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).",
+      },
+    ]);
+  });
+});
+
+describe('coverage: softmax dtype', () => {
+  it('softmax(dtype=) casts the input first (ToCopyBackward0 under SoftmaxBackward0)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn.functional as F
+x = torch.tensor([1., 2.], requires_grad=True)
+y = F.softmax(x, dim=0, dtype=torch.float64)
+print(y, y.grad_fn.next_functions[0][0].name(), x.log_softmax(0, torch.float64).dtype)`),
+      'tensor([0.2689, 0.7311], dtype=torch.float64, grad_fn=<SoftmaxBackward0>) ToCopyBackward0 torch.float64\n',
+    );
+  });
+});
+
+describe('coverage: overload node names', () => {
+  it('div with rounding_mode is div.Tensor_mode (DivBackward2); torch.pow(number, tensor) is pow.Scalar (PowBackward2)', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2.], requires_grad=True)
+y = torch.pow(2, x)
+y.sum().backward()
+print(x.div(2, rounding_mode="floor"), y, len(y.grad_fn.next_functions), x.grad)`),
+      // d/dx 2^x = 2^x ln 2
+      'tensor([0., 1.], grad_fn=<DivBackward2>) tensor([2., 4.], grad_fn=<PowBackward2>) 1 tensor([1.3863, 2.7726])\n',
+    );
+  });
+});
+
+describe('coverage: masked_fill broadcasting', () => {
+  it('out of place, self expands to the mask; in place it must already have the shape', () => {
+    assert.strictEqual(
+      run(`import torch
+x = torch.tensor([1., 2., 3.], requires_grad=True)
+m = torch.tensor([[True, False, False], [False, True, False]])
+y = x.masked_fill(m, 0.)
+y.sum().backward()
+print(y, x.grad)
+torch.zeros(3).masked_fill_(m, 1.)`),
+      'tensor([[0., 2., 3.],\n        [1., 0., 3.]], grad_fn=<MaskedFillBackward0>) tensor([1., 1., 2.])\n' +
+        "RuntimeError: output with shape [3] doesn't match the broadcast shape [2, 3]\n",
+    );
+  });
+});
+
+describe('coverage: casts to int32', () => {
+  it('an out-of-range float becomes INT32_MIN (x86 cvttss2si); wider integers wrap', () => {
+    assert.strictEqual(
+      run('import torch\nprint(torch.tensor(1e10).int(), torch.tensor([2**40 + 5]).int(), torch.tensor([-3.7, 2.9]).int())'),
+      'tensor(-2147483648, dtype=torch.int32) tensor([5], dtype=torch.int32) tensor([-3,  2], dtype=torch.int32)\n',
+    );
+  });
+});
+
+describe('coverage: int64 extremes', () => {
+  it('int64 values beyond 2^53 print exactly (INT64_MIN from an out-of-range cast)', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.tensor([1e20, float("nan"), -2.5]).long()\nprint(x, x[0].item())'),
+      'tensor([-9223372036854775808, -9223372036854775808,                   -2]) -9223372036854775808\n',
+    );
+  });
+});
+
+describe('coverage: F.pad', () => {
+  it('constant padding from the last dim, negative padding crops (ConstantPadNdBackward0)', () => {
+    assert.strictEqual(
+      run(`import torch
+import torch.nn.functional as F
+x = torch.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+y = F.pad(x, (1, 1))
+(y * torch.arange(8.).reshape(2, 4)).sum().backward()
+print(y, F.pad(x, (0, 0, 1, 0), value=9.)[0], F.pad(x, (-1, 0)).shape, x.grad)`),
+      'tensor([[0., 1., 2., 0.],\n        [0., 3., 4., 0.]], grad_fn=<ConstantPadNdBackward0>) tensor([9., 9.], grad_fn=<SelectBackward0>) torch.Size([2, 1]) tensor([[1., 2.],\n        [5., 6.]])\n',
+    );
+  });
+});

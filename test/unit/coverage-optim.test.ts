@@ -128,3 +128,28 @@ print(s3.get_last_lr())`),
     );
   });
 });
+
+describe('coverage: optimizer keywords', () => {
+  it('an unknown keyword is Python\'s TypeError', () => {
+    assert.strictEqual(
+      run('import torch\ntorch.optim.SGD([torch.ones(1, requires_grad=True)], lr=0.1, betas=(0.9, 0.99))'),
+      "TypeError: SGD.__init__() got an unexpected keyword argument 'betas'\n",
+    );
+  });
+});
+
+describe('coverage: CosineAnnealingLR', () => {
+  it('follows the chainable 1.13 recurrence (values checked against CPython)', () => {
+    assert.strictEqual(
+      run(`import torch
+w = torch.ones(1, requires_grad=True)
+opt = torch.optim.SGD([w], lr=0.1)
+s = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+for i in range(6):
+    opt.step()
+    s.step()
+    print(i, s.get_last_lr())`),
+      '0 [0.08535533905932738]\n1 [0.05]\n2 [0.014644660940672627]\n3 [0.0]\n4 [0.014644660940672622]\n5 [0.05000000000000001]\n',
+    );
+  });
+});

@@ -156,3 +156,76 @@ with torch.no_grad():
     );
   });
 });
+
+describe('coverage: divmod and hash', () => {
+  it('divmod of a tensor is a TypeError (Tensor has no __divmod__); hash of ints is the int', () => {
+    assert.strictEqual(run('import torch\ndivmod(torch.tensor(7), 2)'), "TypeError: unsupported operand type(s) for divmod(): 'Tensor' and 'int'\n");
+    assert.strictEqual(run('print(divmod(7, 2), hash(5), hash(True))'), '(3, 1) 5 1\n');
+  });
+});
+
+describe('coverage: Python built-ins found missing by probing (checked against CPython 3)', () => {
+  it('printf-style flags, round with negative ndigits, set algebra and equality', () => {
+    assert.strictEqual(
+      run(`print("%5.1f|%-5d|%5s|%-4s|%+d" % (2.25, 3, "ab", "x", 4), round(12345, -2), round(-250, -2), round(350, -2))
+print({1, 2} | {3}, {1, 2} & {2}, {1, 2} - {2}, {1, 2} ^ {2, 3}, set("aab") == {"a", "b"})`),
+      '  2.2|3    |   ab|x   |+4 12300 -200 400\n{1, 2, 3} {2} {1} {1, 3} True\n',
+    );
+  });
+
+  it('dict.update with keywords, str.center/zfill, bin/oct', () => {
+    assert.strictEqual(
+      run(`d = {"a": 1}
+d.update(b=2)
+d.update([("c", 3)])
+print(d, "ab".center(5, "*"), "abc".center(6, "*"), "-42".zfill(5), bin(5), oct(8), bin(-3))`),
+      "{'a': 1, 'b': 2, 'c': 3} **ab* *abc** -0042 0b101 0o10 -0b11\n",
+    );
+  });
+});
+
+describe('coverage: user exception classes', () => {
+  it('class MyError(Exception): pass can be raised, caught by itself or its base, and ends a cell as MyError: msg', () => {
+    assert.strictEqual(
+      run(`class MyError(ValueError):
+    """bad value"""
+try:
+    raise MyError("boom")
+except ValueError as e:
+    print("caught", e, repr(e), type(e).__name__, isinstance(e, MyError))
+raise MyError("again")`),
+      "caught boom MyError('boom') MyError True\nMyError: again\n",
+    );
+  });
+});
+
+describe('coverage: keyword arguments a builtin does not read', () => {
+  it('raise NotImplementedError naming them instead of being ignored', () => {
+    assert.strictEqual(run('import torch\ntorch.ones(2).cumsum(0, dtype=torch.float64)'), 'NotImplementedError: cumsum(dtype=...) is not supported by Autograd Lens yet\n');
+    assert.strictEqual(run('import torch\nprint(torch.zeros(2, device="cpu", pin_memory=False), torch.ones(1).sum(dim=0, keepdim=False))'), 'tensor([0., 0.]) tensor(1.)\n');
+  });
+
+  it('randint with keyword bounds, nonzero(as_tuple=True)', () => {
+    assert.strictEqual(
+      run(`import torch
+torch.manual_seed(0)
+a = torch.randint(low=0, high=5, size=(3,))
+torch.manual_seed(0)
+print(torch.equal(a, torch.randint(0, 5, (3,))), torch.nonzero(torch.tensor([[0, 1], [2, 0]]), as_tuple=True))`),
+      'True (tensor([0, 1]), tensor([1, 0]))\n',
+    );
+  });
+});
+
+describe('coverage: inference mode flag', () => {
+  it('torch.is_inference_mode_enabled inside and outside the block', () => {
+    assert.strictEqual(
+      run(`import torch
+print(torch.is_inference_mode_enabled())
+with torch.inference_mode():
+    print(torch.is_inference_mode_enabled(), torch.is_grad_enabled())
+print(torch.is_inference_mode_enabled(), torch.is_grad_enabled())`),
+      'False\nTrue False\nFalse True\n',
+    );
+  });
+});

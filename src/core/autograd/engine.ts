@@ -246,6 +246,7 @@ export function* backwardSteps(
         } finally {
           setGradEnabled(prev);
         }
+        if (createGraph) checkDoubleBackward(node, gradIn, gradOut);
       } else {
         gradOut = nulls(next.length);
       }
@@ -289,6 +290,55 @@ export function* backwardSteps(
     return captured;
   }
   return undefined;
+}
+
+/** Nodes whose gradient is linear in the incoming gradient alone (no input enters the formula). */
+const LINEAR_NODES = new Set(
+  (
+    'AddBackward0 SubBackward0 RsubBackward1 NegBackward0 SumBackward0 SumBackward1 MeanBackward0 MeanBackward1 ViewBackward0 ' +
+    'ReshapeAliasBackward0 UnsafeViewBackward0 ExpandBackward0 PermuteBackward0 TransposeBackward0 TBackward0 SqueezeBackward0 ' +
+    'SqueezeBackward1 SqueezeBackward3 UnsqueezeBackward0 SelectBackward0 SliceBackward0 IndexBackward0 CatBackward0 StackBackward0 ' +
+    'SplitBackward0 SplitWithSizesBackward0 UnbindBackward0 CloneBackward0 AliasBackward0 ToCopyBackward0 RepeatBackward0 FlipBackward0 ' +
+    'CumsumBackward0 TraceBackward0 DiagBackward0 DiagonalBackward0 RollBackward0 GatherBackward0 ScatterBackward0 ScatterBackward1 ' +
+    'ScatterAddBackward0 IndexSelectBackward0 MaskedFillBackward0 MaskedFillBackward1 MaskedSelectBackward0 TrilBackward0 TriuBackward0 ' +
+    'EmbeddingBackward0 NansumBackward0 CopySlices IndexPutBackward0 AsStridedBackward0 CopyBackwards RemainderBackward0 FmodBackward0 ' +
+    'FracBackward0 MaximumBackward0 MinimumBackward0 MaxBackward0 MaxBackward1 MinBackward0 MinBackward1 AmaxBackward0 AminBackward0 ' +
+    'SortBackward0 TopkBackward0 MedianBackward0 MedianBackward1 ClampBackward1 ClampMinBackward0 ClampMaxBackward0 WhereBackward0 ' +
+    'FloorBackward0 CeilBackward0 RoundBackward0 RoundBackward1 TruncBackward0 SignBackward0 SgnBackward0 DivBackward2 ZeroBackward0 ' +
+    'FillBackward0 NanToNumBackward0'
+  ).split(' '),
+);
+/** Nodes whose gradient is zero (or constant): nothing to carry into a second derivative. */
+const ZERO_NODES = new Set(
+  'FloorBackward0 CeilBackward0 RoundBackward0 RoundBackward1 TruncBackward0 SignBackward0 SgnBackward0 DivBackward2 ZeroBackward0 FillBackward0'.split(' '),
+);
+/** Multi-input nodes whose gradient for input 0 depends on the inputs (losses, normalisations). */
+const INPUT0_NODES = new Set(
+  'MseLossBackward0 BinaryCrossEntropyBackward0 BinaryCrossEntropyWithLogitsBackward0 NllLossBackward0 SmoothL1LossBackward0 HuberLossBackward0 L1LossBackward0 NativeLayerNormBackward0 NativeBatchNormBackward0'.split(' '),
+);
+
+/**
+ * With create_graph, a node whose gradient depends on its input must give a gradient that is in
+ * the graph; some VJPs here are computed outside the graph, and continuing would silently lose
+ * second-order terms, so this raises NotImplementedError instead.
+ */
+function checkDoubleBackward(node: Node, gradIn: (Tensor | null)[], gradOut: (Tensor | null)[]): void {
+  const lost = () => {
+    throw new TorchError('NotImplementedError', `double backward (create_graph=True) through ${node.name} is not supported by Autograd Lens yet`);
+  };
+  if (LINEAR_NODES.has(node.name)) {
+    if (ZERO_NODES.has(node.name) || !gradIn.some((g) => g?.requiresGrad)) return;
+    node.next.forEach((e, i) => {
+      const g = gradOut[i];
+      if (e && g && !g.requiresGrad) lost();
+    });
+    return;
+  }
+  const checked = node.next.length === 1 ? [0] : INPUT0_NODES.has(node.name) ? [0] : [];
+  for (const i of checked) {
+    const g = gradOut[i];
+    if (node.next[i] && g && !g.requiresGrad) lost();
+  }
 }
 
 /** Nodes on some path from the roots to a capture point. */

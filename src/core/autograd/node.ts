@@ -71,6 +71,8 @@ export class SavedTensor {
 const EMPTY_MAP: ReadonlyMap<any, any> = new Map();
 
 let nextSeq = 0;
+/** The sequence number the next node will get (nodes made after a point in time have seq >= it). */
+export const nextNodeSeq = (): number => nextSeq;
 /** AccumulateGrad runs as soon as it is ready, as in PyTorch (its sequence number is UINT64_MAX). */
 const ACCUMULATE_SEQ = Number.MAX_SAFE_INTEGER;
 
@@ -129,11 +131,11 @@ export class Node {
   outputs: Tensor[] = [];
 
   constructor(
-    readonly name: string,
+    public name: string,
     readonly next: (Edge | null)[],
     readonly inputMeta: (InputMeta | null)[],
     readonly numOutputs: number,
-    readonly vjp: Vjp,
+    public vjp: Vjp,
     seq?: number,
   ) {
     this.seq = seq ?? nextSeq++;

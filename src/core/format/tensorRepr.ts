@@ -77,7 +77,7 @@ const isFloatDtype = (d: DType): boolean => d === 'float32' || d === 'float64';
 
 /** str(int) for an integral double, without JS's exponent notation for huge values. */
 function intString(v: number): string {
-  if (Math.abs(v) < 1e21) return String(v);
+  if (Math.abs(v) <= Number.MAX_SAFE_INTEGER) return String(v);
   return Number.isFinite(v) ? BigInt(v).toString() : String(v);
 }
 

@@ -1,4 +1,5 @@
-import { record } from '../autograd/node';
+import { nextNodeSeq, record, Vjp } from '../autograd/node';
+import { isGradEnabled } from '../autograd/gradMode';
 import { DType, isFloating } from '../dtype';
 import { TorchError } from '../errors';
 import { Tensor } from '../tensor';
@@ -346,7 +347,18 @@ export const expm1 = unaryFloat('Expm1Backward0', Math.expm1, 'result', (g, r) =
 export const sin = unaryFloat('SinBackward0', Math.sin, 'self', (g, x) => mul(g, cos(x)));
 export const cos = unaryFloat('CosBackward0', Math.cos, 'self', (g, x) => mul(g, neg(sin(x))));
 export const tan = unaryFloat('TanBackward0', Math.tan, 'result', (g, r) => mul(g, add(mul(r, r), 1n)));
-export const tanh = unaryFloat('TanhBackward0', Math.tanh, 'result', (g, r) => mul(g, rsub(mul(r, r), 1n)));
+/**
+ * With create_graph, a gradient computed by a composite of ops takes the name of the single
+ * backward op PyTorch uses there (SigmoidBackwardBackward0 for sigmoid_backward, ...).
+ */
+export function asBackwardOp<T extends Tensor>(name: string, make: () => T): T {
+  const before = isGradEnabled() ? nextNodeSeq() : Infinity;
+  const out = make();
+  if (out.gradFn && out.gradFn.seq >= before) out.gradFn.name = name;
+  return out;
+}
+
+export const tanh = unaryFloat('TanhBackward0', Math.tanh, 'result', (g, r) => asBackwardOp('TanhBackwardBackward0', () => mul(g, rsub(mul(r, r), 1n))));
 export const sigmoid = (a: Tensor): Tensor => sigmoidOp(a);
 const sigmoidOp = (a: Tensor): Tensor => {
   const dt = isFloating(a.dtype) ? a.dtype : getDefaultDtype();
@@ -354,7 +366,7 @@ const sigmoidOp = (a: Tensor): Tensor => {
   const node = record('SigmoidBackward0', [a], [out], ([g], n) => {
     if (!g) return [null];
     const r = n.unpack('result');
-    return [mul(mul(g, rsub(r, 1n)), r)];
+    return [asBackwardOp('SigmoidBackwardBackward0', () => mul(mul(g, rsub(r, 1n)), r))];
   });
   if (node) node.save('result', out, true);
   return out;
@@ -385,8 +397,43 @@ function unaryKeep(name: string, f: (x: number) => number, saves: Saved, deriv: 
   };
 }
 
-export const abs = unaryKeep('AbsBackward0', Math.abs, 'self', Math.sign);
-export const relu = unaryKeep('ReluBackward0', (x) => (x > 0 ? x : 0), 'result', (r) => (r > 0 ? 1 : 0));
+const absRaw = unaryKeep('AbsBackward0', Math.abs, 'self', Math.sign);
+const reluRaw = unaryKeep('ReluBackward0', (x) => (x > 0 ? x : 0), 'result', (r) => (r > 0 ? 1 : 0));
+
+/** abs: grad * self.sgn() — with create_graph the sgn is in the graph (SgnBackward0), as in PyTorch. */
+export function abs(a: Tensor): Tensor {
+  const out = absRaw(a);
+  const node = out.gradFn && out.gradFn.name === 'AbsBackward0' && out.gradFn.outputs[0] === out ? out.gradFn : null;
+  if (node) {
+    const plain = node.vjp;
+    (node as { vjp: Vjp }).vjp = (gs, n) => {
+      if (!isGradEnabled() || !gs[0]) return plain(gs, n);
+      const s = n.unpack('self');
+      const sg = unaryMap(s, s.dtype, Math.sign);
+      record('SgnBackward0', [s], [sg], ([g]) => [g ? zerosLikeT(g) : null]);
+      return [mul(gs[0], sg)];
+    };
+  }
+  return out;
+}
+
+/** relu: threshold_backward(grad, result, 0) — with create_graph one ThresholdBackwardBackward0 node over (grad, result). */
+export function relu(a: Tensor): Tensor {
+  const out = reluRaw(a);
+  const node = out.gradFn && out.gradFn.name === 'ReluBackward0' && out.gradFn.outputs[0] === out ? out.gradFn : null;
+  if (node) {
+    const plain = node.vjp;
+    (node as { vjp: Vjp }).vjp = (gs, n) => {
+      if (!isGradEnabled() || !gs[0]) return plain(gs, n);
+      const r = n.unpack('result');
+      const mask = unaryMap(r, gs[0].dtype, (x) => (x > 0 ? 1 : 0));
+      const res = binaryMap(gs[0], mask, gs[0].dtype, (x, m) => x * m);
+      record('ThresholdBackwardBackward0', [gs[0], r], [res], ([gg]) => [gg ? binaryMap(gg, mask, gg.dtype, (x, m) => x * m) : null, gg ? zerosLikeT(r) : null]);
+      return [res];
+    };
+  }
+  return out;
+}
 
 /** Piecewise-constant ops: gradient zero everywhere. */
 function stepOp(name: string, f: (x: number) => number) {
@@ -582,9 +629,14 @@ export function cast(a: Tensor, dtype: DType): Tensor {
   const f =
     dtype === 'bool'
       ? (x: number) => (x ? 1 : 0)
-      : dtype === 'int64' || dtype === 'int32'
+      : dtype === 'int32' && isFloating(a.dtype)
+        ? // a float out of range (and NaN, ±inf) becomes INT32_MIN on x86 (cvttss2si); integers wrap
+          (x: number) => (x >= -2147483648 && x < 2147483648 ? Math.trunc(x) : -2147483648)
+        : dtype === 'int32'
+        ? (x: number) => x
+        : dtype === 'int64'
         ? // NaN and ±inf become INT64_MIN on x86, as a C++ cast there does
-          (x: number) => (Number.isFinite(x) ? Math.trunc(x) : -9223372036854775808)
+          (x: number) => (x >= -9223372036854775808 && x < 9223372036854775808 ? Math.trunc(x) : -9223372036854775808)
         : (x: number) => x;
   const out = unaryMap(a, dtype, f);
   if (isFloating(dtype)) record('ToCopyBackward0', [a], [out], ([g]) => [g ? cast(g, a.dtype) : null]);

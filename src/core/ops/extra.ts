@@ -219,17 +219,15 @@ export function maskedFill(self: Tensor, mask: Tensor, value: Operand): Tensor {
   if (valueT && valueT.ndim !== 0) {
     throw new TorchError('RuntimeError', `masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${valueT.ndim} dimension(s).`);
   }
+  // out of place, self is expanded to the mask's broadcast shape (the in-place form then fails on the shape)
   const shape = broadcastShapes(self.shape, mask.shape);
-  if (!sameShape(shape, self.shape)) {
-    throw new TorchError('RuntimeError', `output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${shape.join(', ')}]`);
-  }
   const m = expandValues(mask, shape);
-  const out = self.copyValues();
+  const out = expandValues(self, shape);
   const v = valueT ? valueT.item() : scalarValue(value as Scalar);
   const cast = f32r(self.dtype);
   const vv = self.dtype === 'bool' ? (v ? 1 : 0) : isFloating(self.dtype) ? cast(v) : Math.trunc(v);
   for (let i = 0; i < out.length; i++) if (m[i]) out[i] = vv;
-  const res = Tensor.fromData(out, self.shape.slice(), self.dtype);
+  const res = Tensor.fromData(out, shape, self.dtype);
   const node = record(valueT ? 'MaskedFillBackward1' : 'MaskedFillBackward0', valueT ? [self, valueT] : [self], [res], ([g]) => {
     if (!g) return valueT ? [null, null] : [null];
     const gv = g.values();
@@ -239,7 +237,8 @@ export function maskedFill(self: Tensor, mask: Tensor, value: Operand): Tensor {
       if (m[i]) acc += gv[i];
       else gs[i] = gv[i];
     }
-    const gSelf = Tensor.fromData(gs, g.shape.slice(), g.dtype);
+    const gFull = Tensor.fromData(gs, g.shape.slice(), g.dtype);
+    const gSelf = sameShape(g.shape, self.shape) ? gFull : sumToShape(gFull, self.shape);
     return valueT ? [gSelf, Tensor.scalar(acc, valueT.dtype)] : [gSelf];
   });
   if (node) node.save('mask', mask);

@@ -433,3 +433,179 @@ export function copyFrom(old: Tensor, src: Tensor): Tensor {
   });
   return res;
 }
+
+// ---------------------------------------------------------------- small dense linear algebra
+
+/** LU with partial pivoting (LAPACK getrf order), every operation rounded to the dtype. */
+function luFactor(a: Float64Array, n: number, round: (x: number) => number): { lu: Float64Array; piv: number[]; sign: number; singular: boolean } {
+  const lu = Float64Array.from(a);
+  const piv: number[] = [];
+  let sign = 1;
+  let singular = false;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > Math.abs(lu[p * n + k])) p = i;
+    piv.push(p);
+    if (p !== k) {
+      sign = -sign;
+      for (let j = 0; j < n; j++) {
+        const t = lu[k * n + j];
+        lu[k * n + j] = lu[p * n + j];
+        lu[p * n + j] = t;
+      }
+    }
+    const d = lu[k * n + k];
+    if (d === 0) {
+      singular = true;
+      continue;
+    }
+    const inv = round(1 / d);
+    for (let i = k + 1; i < n; i++) {
+      const l = round(lu[i * n + k] * inv);
+      lu[i * n + k] = l;
+      for (let j = k + 1; j < n; j++) lu[i * n + j] = round(lu[i * n + j] - round(l * lu[k * n + j]));
+    }
+  }
+  return { lu, piv, sign, singular };
+}
+
+const squareCheck = (t: Tensor, fname: string) => {
+  if (t.ndim !== 2) throw new TorchError('NotImplementedError', `${fname} of a batch of matrices is not supported by Autograd Lens yet`);
+  if (t.shape[0] !== t.shape[1]) throw new TorchError('RuntimeError', `${fname}: A must be batches of square matrices, but they are ${t.shape[0]} by ${t.shape[1]} matrices`);
+  if (!isFloating(t.dtype)) throw new TorchError('RuntimeError', `${fname}: Expected a floating point or complex tensor as input. Got ${t.dtype === 'int64' ? 'Long' : t.dtype}`);
+};
+
+/** The inverse of an n×n matrix from its LU factors (columns of the identity solved one by one). */
+function invertValues(a: Float64Array, n: number, round: (x: number) => number): Float64Array | null {
+  const { lu, piv, singular } = luFactor(a, n, round);
+  if (singular) return null;
+  const out = new Float64Array(n * n);
+  for (let c = 0; c < n; c++) {
+    const b = new Float64Array(n);
+    b[c] = 1;
+    for (let k = 0; k < n; k++) {
+      const p = piv[k];
+      const t = b[k];
+      b[k] = b[p];
+      b[p] = t;
+    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) b[i] = round(b[i] - round(lu[i * n + j] * b[j]));
+    for (let i = n - 1; i >= 0; i--) {
+      for (let j = i + 1; j < n; j++) b[i] = round(b[i] - round(lu[i * n + j] * b[j]));
+      b[i] = round(b[i] / lu[i * n + i]);
+    }
+    for (let r = 0; r < n; r++) out[r * n + c] = b[r];
+  }
+  return out;
+}
+
+/** torch.det / linalg.det (LinalgDetBackward0): product of the LU diagonal with the pivot sign. */
+export function det(t: Tensor, fname = 'linalg.det'): Tensor {
+  squareCheck(t, fname);
+  const n = t.shape[0];
+  const round = t.dtype === 'float32' ? Math.fround : (x: number) => x;
+  const { lu, sign } = luFactor(Float64Array.from(t.values()), n, round);
+  let d = sign;
+  for (let i = 0; i < n; i++) d = round(d * lu[i * n + i]);
+  const out = Tensor.scalar(n === 0 ? 1 : d, t.dtype);
+  const node = record('LinalgDetBackward0', [t], [out], ([g]) => {
+    if (!g) return [null];
+    const inv = invertValues(Float64Array.from(t.values()), n, round);
+    if (!inv) throw new TorchError('NotImplementedError', 'the gradient of det at a singular matrix is not supported by Autograd Lens yet');
+    const gv = g.item() * out.item();
+    const o = allocate(g.dtype, n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) o[i * n + j] = gv * inv[j * n + i];
+    return [Tensor.fromData(o, [n, n], g.dtype)];
+  });
+  if (node) {
+    node.save('A', t);
+    node.save('result', out, true);
+  }
+  return out;
+}
+
+/** torch.inverse / linalg.inv (LinalgInvExBackward0): -A⁻ᵀ grad A⁻ᵀ. */
+export function inverse(t: Tensor, fname = 'linalg.inv'): Tensor {
+  squareCheck(t, fname);
+  const n = t.shape[0];
+  const round = t.dtype === 'float32' ? Math.fround : (x: number) => x;
+  const inv = invertValues(Float64Array.from(t.values()), n, round);
+  if (!inv) {
+    throw new TorchError('RuntimeError', `${fname}: The diagonal element ${singularIndex(t, round)} is zero, the inversion could not be completed because the input matrix is singular.`);
+  }
+  const out = Tensor.fromData(inv.slice(), [n, n], t.dtype);
+  const res = t.dtype === 'float32' ? Tensor.fromData(Float32Array.from(inv), [n, n], 'float32') : out;
+  const node = record('LinalgInvExBackward0', [t], [res], ([g]) => {
+    if (!g) return [null];
+    const gv = g.values();
+    // -inv^T @ g @ inv^T
+    const tmp = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += inv[k * n + i] * gv[k * n + j];
+      tmp[i * n + j] = s;
+    }
+    const o = allocate(g.dtype, n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += tmp[i * n + k] * inv[j * n + k];
+      o[i * n + j] = -s;
+    }
+    return [Tensor.fromData(o, [n, n], g.dtype)];
+  });
+  if (node) node.save('inverse', res, true);
+  return res;
+}
+
+function singularIndex(t: Tensor, round: (x: number) => number): number {
+  const n = t.shape[0];
+  const { lu } = luFactor(Float64Array.from(t.values()), n, round);
+  for (let i = 0; i < n; i++) if (lu[i * n + i] === 0) return i + 1;
+  return n;
+}
+
+/** F.pad(x, pad, value) in constant mode (ConstantPadNdBackward0); pad pairs start at the last dim. */
+export function constantPad(t: Tensor, pad: number[], value: number): Tensor {
+  if (pad.length % 2 !== 0) throw new TorchError('RuntimeError', 'Padding length must be divisible by 2');
+  if (pad.length / 2 > t.ndim) throw new TorchError('RuntimeError', 'Padding length too large');
+  const before = t.shape.map(() => 0);
+  const after = t.shape.map(() => 0);
+  for (let k = 0; k < pad.length / 2; k++) {
+    const d = t.ndim - 1 - k;
+    before[d] = pad[2 * k];
+    after[d] = pad[2 * k + 1];
+  }
+  const outShape = t.shape.map((s, d) => s + before[d] + after[d]);
+  if (outShape.some((s) => s < 0)) throw new TorchError('RuntimeError', `The input size ${t.shape.join(', ')}, plus negative padding ${pad.join(', ')} resulted in a negative output size, which is invalid. Check dimension ${outShape.findIndex((s) => s < 0)} of your input.`);
+  const out = allocate(t.dtype, numel(outShape));
+  out.fill(value);
+  const xv = t.values();
+  const inStr = t.shape.map((_, d) => numel(t.shape.slice(d + 1)));
+  const outStr = outShape.map((_, d) => numel(outShape.slice(d + 1)));
+  const map = new Int32Array(xv.length).fill(-1);
+  for (let i = 0; i < xv.length; i++) {
+    let o = 0;
+    let ok = true;
+    for (let d = 0; d < t.ndim; d++) {
+      const c = Math.floor(i / inStr[d]) % t.shape[d] + before[d];
+      if (c < 0 || c >= outShape[d]) {
+        ok = false;
+        break;
+      }
+      o += c * outStr[d];
+    }
+    if (ok) {
+      out[o] = xv[i];
+      map[i] = o;
+    }
+  }
+  const res = Tensor.fromData(out, outShape, t.dtype);
+  record('ConstantPadNdBackward0', [t], [res], ([g]) => {
+    if (!g) return [null];
+    const gv = g.values();
+    const gi = allocate(g.dtype, xv.length);
+    for (let i = 0; i < xv.length; i++) if (map[i] >= 0) gi[i] = gv[map[i]];
+    return [Tensor.fromData(gi, t.shape.slice(), g.dtype)];
+  });
+  return res;
+}

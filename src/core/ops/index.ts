@@ -12,3 +12,4 @@ export * from './sorting';
 export * from './extra';
 export * from './extra2';
 export * from './normalization';
+export * from './conv';

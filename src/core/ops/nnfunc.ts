@@ -4,7 +4,8 @@ import { TorchError } from '../errors';
 import { normDim, numel, sameShape } from '../shape';
 import { Tensor } from '../tensor';
 import { warn } from '../warnings';
-import { abs, div, mul, neg, sub } from './elementwise';
+import { abs, asBackwardOp, div, exp as expOp, mul, neg, sub } from './elementwise';
+import { isGradEnabled } from '../autograd/gradMode';
 import { expandValues } from './kernels';
 import { mean, sum } from './reduce';
 import { torchSum } from './cascadeSum';
@@ -37,6 +38,15 @@ function softmaxImpl(x: Tensor, dim: number, log: boolean): Tensor {
   const res = Tensor.fromData(out, x.shape, x.dtype);
   const node = record(log ? 'LogSoftmaxBackward0' : 'SoftmaxBackward0', [x], [res], ([g], n) => {
     if (!g) return [null];
+    if (isGradEnabled()) {
+      // create_graph: the same formula from ops in the graph, named as 1.13's _softmax_backward_data
+      const rt = n.unpack('result');
+      return [
+        log
+          ? asBackwardOp('LogSoftmaxBackwardDataBackward0', () => sub(g, mul(expOp(rt), sum(g, [d], true))))
+          : asBackwardOp('SoftmaxBackwardDataBackward0', () => mul(rt, sub(g, sum(mul(g, rt), [d], true)))),
+      ];
+    }
     const r = n.unpack('result').values();
     const gv = g.values();
     const gi = allocate(g.dtype, gv.length);
@@ -112,6 +122,14 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   }
   const node = record('MseLossBackward0', [input, target], [out], ([g], nd) => {
     if (!g) return [null, null];
+    if (isGradEnabled()) {
+      // create_graph: mse_loss_backward from ops in the graph (MseLossBackwardBackward0)
+      const x = nd.unpack('self');
+      const y = nd.unpack('target');
+      const scale = reduction === 'mean' ? 2 / n : 2;
+      const gx = asBackwardOp('MseLossBackwardBackward0', () => mul(mul(sub(x, y), scale), g));
+      return [gx, nd.next[1] ? mul(gx, -1) : null];
+    }
     // mse_loss_backward's TensorIterator requires one dtype for input, target and grad
     if (target.dtype !== input.dtype) {
       throw new TorchError('RuntimeError', `Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}`);
@@ -274,7 +292,18 @@ export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'me
     const gv = g.values();
     const gx = allocate(g.dtype, nB * nCls);
     for (let b = 0; b < nB; b++) gx[b * nCls + t[b]] = -(reduction === 'none' ? gv[b] : gv[0]) / (reduction === 'mean' ? nB : 1);
-    return [Tensor.fromData(gx, logp.shape, g.dtype)];
+    const res = Tensor.fromData(gx, logp.shape, g.dtype);
+    if (isGradEnabled()) {
+      // create_graph: nll_loss_backward is linear in grad and constant in self (NllLossBackwardBackward0)
+      record('NllLossBackwardBackward0', [g, logp], [res], ([gg]) => {
+        if (!gg) return [null, null];
+        const ggv = gg.values();
+        const back = allocate(gg.dtype, reduction === 'none' ? nB : 1);
+        for (let b = 0; b < nB; b++) back[reduction === 'none' ? b : 0] += -ggv[b * nCls + t[b]] / (reduction === 'mean' ? nB : 1);
+        return [Tensor.fromData(back, g.shape.slice(), gg.dtype), Tensor.zeros(logp.shape.slice(), gg.dtype)];
+      });
+    }
+    return [res];
   });
   if (node) node.save('target', target);
   return out;

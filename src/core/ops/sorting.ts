@@ -90,3 +90,35 @@ export function median(t: Tensor): Tensor {
   });
   return out;
 }
+
+/** median along a dim: the lower median of each lane and its index (MedianBackward1). */
+export function medianDim(t: Tensor, dim: number, keepdim: boolean): [Tensor, Tensor] {
+  const d = normDim(dim, t.ndim);
+  const shape = t.ndim === 0 ? [1] : t.shape;
+  const size = shape[d];
+  if (size === 0) throw new TorchError('IndexError', `median(): Expected reduction dim ${d} to have non-zero size.`);
+  const inner = numel(shape.slice(d + 1));
+  const outer = numel(shape.slice(0, d));
+  const v = t.values();
+  const vals = allocate(t.dtype, outer * inner);
+  const idx = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      const lane = o * size * inner + i;
+      const ord = order(v, lane, inner, size, false);
+      const k = ord[Math.floor((size - 1) / 2)];
+      vals[o * inner + i] = v[lane + k * inner];
+      idx[o * inner + i] = k;
+    }
+  const outShape = t.ndim === 0 ? [] : keepdim ? shape.map((s, j) => (j === d ? 1 : s)) : shape.filter((_, j) => j !== d);
+  const values = Tensor.fromData(vals, outShape, t.dtype);
+  const indices = Tensor.fromData(idx, outShape.slice(), 'int64');
+  record('MedianBackward1', [t], [values], ([g]) => {
+    if (!g) return [null];
+    const gv = g.values();
+    const gi = allocate(g.dtype, t.numel);
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) gi[o * size * inner + idx[o * inner + i] * inner + i] = gv[o * inner + i];
+    return [Tensor.fromData(gi, t.shape.slice(), g.dtype)];
+  });
+  return [values, indices];
+}

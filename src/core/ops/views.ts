@@ -1,4 +1,5 @@
 import { record } from '../autograd/node';
+import { isGradEnabled } from '../autograd/gradMode';
 import { allocate, legacyTypeName, promoteTypes as promote } from '../dtype';
 import { TorchError } from '../errors';
 import { contiguousStrides, normDim, numel, sameShape } from '../shape';
@@ -13,8 +14,11 @@ function viewOp(t: Tensor, name: string, shape: number[], strides: number[], off
   return out;
 }
 
-/** A gradient with the given shape, as a fresh contiguous tensor. */
-const reshapeGrad = (g: Tensor, shape: number[]): Tensor => Tensor.fromData(g.values(), shape, g.dtype);
+/** With create_graph, a gradient that is itself in the graph must stay there. */
+const tracked = (g: Tensor): boolean => isGradEnabled() && g.requiresGrad;
+
+/** A gradient with the given shape, as a fresh contiguous tensor (a reshape in the graph with create_graph). */
+const reshapeGrad = (g: Tensor, shape: number[]): Tensor => (tracked(g) ? reshape(g, shape) : Tensor.fromData(g.values(), shape, g.dtype));
 
 /** Resolves a -1 in a requested shape, with PyTorch's errors. */
 export function inferShape(shape: number[], n: number): number[] {
@@ -117,8 +121,9 @@ export function permute(t: Tensor, dims: number[], name = 'PermuteBackward0'): T
   return viewOp(t, name, d.map((i) => t.shape[i]), d.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, inv));
 }
 
-/** A contiguous copy of g permuted (no autograd). */
+/** A contiguous copy of g permuted (no autograd unless g is in the graph). */
 function permuteValues(g: Tensor, dims: number[]): Tensor {
+  if (tracked(g)) return permute(g, dims);
   const v = new Tensor(g.storage, g.dtype, dims.map((i) => g.shape[i]), dims.map((i) => g.strides[i]), g.offset);
   return Tensor.fromData(v.copyValues(), v.shape, g.dtype);
 }
@@ -152,7 +157,8 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < t.ndim ? t.strides[d] * t.shape[d] : 1);
   const inShape = t.shape.slice();
-  return viewOp(t, 'UnsqueezeBackward0', shape, strides, t.offset, (g) => reshapeGrad(g, inShape));
+  // its gradient is grad.squeeze(dim) (SqueezeBackward1 when it is itself in the graph)
+  return viewOp(t, 'UnsqueezeBackward0', shape, strides, t.offset, (g) => (tracked(g) ? squeeze(g, d) : reshapeGrad(g, inShape)));
 }
 
 export function squeeze(t: Tensor, dim?: number): Tensor {
@@ -165,7 +171,8 @@ export function squeeze(t: Tensor, dim?: number): Tensor {
     t.shape.filter((_, i) => keep[i]),
     t.strides.filter((_, i) => keep[i]),
     t.offset,
-    (g) => reshapeGrad(g, inShape),
+    // unsqueeze_to(grad, dim, sizes): one unsqueeze for squeeze(dim), a reshape otherwise
+    (g) => (tracked(g) && dim !== undefined && inShape[normDim(dim, inShape.length)] === 1 ? unsqueeze(g, normDim(dim, inShape.length)) : reshapeGrad(g, inShape)),
   );
 }
 
@@ -201,6 +208,7 @@ function sumToShapeSimple(g: Tensor, shape: number[]): Tensor {
   const dims: number[] = [];
   for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
   if (!dims.length) return g;
+  if (tracked(g)) return reshape(sum(g, dims, true), shape);
   return Tensor.fromData(sum(g, dims, true).values(), shape, g.dtype);
 }
 
@@ -225,6 +233,17 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
 
 /** Places g into zeros of `shape` at positions start, start+step, ... along dim. */
 function embed(g: Tensor, shape: number[], dim: number, start: number, step: number, len: number, dropped: boolean): Tensor {
+  const res = embedValues(g, shape, dim, start, step, len, dropped);
+  if (tracked(g)) {
+    // select_backward / slice_backward are ops of their own; their gradient takes the region back
+    record(dropped && len === 1 ? 'SelectBackwardBackward0' : 'SliceBackwardBackward0', [g], [res], ([gg]) => [
+      gg ? (dropped && len === 1 ? select(gg, dim, start) : slice(gg, dim, start, start + (len - 1) * step + 1, step)) : null,
+    ]);
+  }
+  return res;
+}
+
+function embedValues(g: Tensor, shape: number[], dim: number, start: number, step: number, len: number, dropped: boolean): Tensor {
   const out = Tensor.zeros(shape, g.dtype);
   const strides = out.strides.slice();
   const vShape = shape.slice();
@@ -398,7 +417,7 @@ export function cat(ts: Tensor[], dim = 0): Tensor {
     return ts.map((_, k) => {
       const piece = slice(g, d, p, p + sizes[k], 1);
       p += sizes[k];
-      return Tensor.fromData(piece.copyValues(), shapes[k], g.dtype);
+      return tracked(g) ? piece : Tensor.fromData(piece.copyValues(), shapes[k], g.dtype);
     });
   });
   return res;
@@ -429,7 +448,9 @@ export function stack(ts: Tensor[], dim = 0): Tensor {
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[(o * ts.length + k) * inner + i] = xv[o * inner + i];
   });
   const res = Tensor.fromData(out, shape, dt);
-  record('StackBackward0', ts, [res], ([g]) => (g ? ts.map((_, k) => Tensor.fromData(select(g, d, k).copyValues(), ref.shape, g.dtype)) : ts.map(() => null)));
+  record('StackBackward0', ts, [res], ([g]) =>
+    g ? ts.map((_, k) => (tracked(g) ? select(g, d, k) : Tensor.fromData(select(g, d, k).copyValues(), ref.shape, g.dtype))) : ts.map(() => null),
+  );
   return res;
 }
 

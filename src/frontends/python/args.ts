@@ -119,3 +119,63 @@ export function pyTypeOf(v: PyValue): string {
   if (v instanceof Tensor) return 'Tensor';
   return (v as object).constructor?.name?.replace(/^Py/, '').toLowerCase() ?? 'object';
 }
+
+/** Keyword arguments that change nothing on a CPU-only engine (a device is checked where it matters). */
+const HARMLESS_KW = new Set(['layout', 'pin_memory', 'memory_format', 'non_blocking', 'device']);
+
+/**
+ * A keyword map that remembers which names the builtin looked at. After the call, a keyword
+ * it never read is one Autograd Lens ignores: rather than a silently different answer, the call
+ * fails with NotImplementedError naming it.
+ */
+export class TrackedKw extends Map<string, PyValue> {
+  private readonly read = new Set<string>();
+  override get(k: string): PyValue | undefined {
+    this.read.add(k);
+    return super.get(k);
+  }
+  override has(k: string): boolean {
+    this.read.add(k);
+    return super.has(k);
+  }
+  private readAll(): void {
+    for (const k of super.keys()) this.read.add(k);
+  }
+  override entries(): MapIterator<[string, PyValue]> {
+    this.readAll();
+    return super.entries();
+  }
+  override keys(): MapIterator<string> {
+    this.readAll();
+    return super.keys();
+  }
+  override values(): MapIterator<PyValue> {
+    this.readAll();
+    return super.values();
+  }
+  override forEach(cb: (v: PyValue, k: string, m: Map<string, PyValue>) => void): void {
+    this.readAll();
+    super.forEach(cb);
+  }
+  override [Symbol.iterator](): MapIterator<[string, PyValue]> {
+    this.readAll();
+    return super[Symbol.iterator]();
+  }
+  /** Throws for a keyword the call did not use (False/None values of flags are harmless). */
+  checkUsed(fname: string): void {
+    for (const [k, v] of super.entries()) {
+      if (this.read.has(k) || HARMLESS_KW.has(k)) continue;
+      if (v === null || v === false) continue;
+      throw new PyError('NotImplementedError', `${fname}(${k}=...) is not supported by Autograd Lens yet`);
+    }
+  }
+}
+
+/** Runs a builtin with tracked keywords and checks that each one was used. */
+export function withTrackedKw<T>(fname: string, kw: Map<string, PyValue>, f: (kw: Map<string, PyValue>) => T): T {
+  if (kw.size === 0) return f(kw);
+  const t = new TrackedKw(kw);
+  const r = f(t);
+  t.checkUsed(fname);
+  return r;
+}

@@ -142,7 +142,17 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   });
   def('round', ([v, ndPos], kw) => {
     const nd = ndPos ?? kw.get('ndigits');
-    if (typeof v === 'bigint') return v;
+    if (typeof v === 'bigint') {
+      if (nd === undefined || nd === null || Number(nd) >= 0) return v;
+      // round half to even at 10^-ndigits
+      const m = 10n ** BigInt(-Number(nd));
+      const q = v / m;
+      const r = v - q * m;
+      const twice = 2n * (r < 0n ? -r : r);
+      let out = q;
+      if (twice > m || (twice === m && q % 2n !== 0n)) out = q + (v < 0n ? -1n : 1n);
+      return out * m;
+    }
     if (typeof v === 'number') {
       if (nd === undefined || nd === null) {
         if (!Number.isFinite(v)) throw new PyError(Number.isNaN(v) ? 'ValueError' : 'OverflowError', Number.isNaN(v) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer');
@@ -303,7 +313,17 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
   });
   def('callable', ([v]) => v instanceof PyBuiltin || v instanceof PyClass || (v !== null && typeof v === 'object' && 'call' in v));
   def('id', ([v]) => BigInt(parseInt((v !== null && typeof v === 'object' ? fakeAddress(v) : '0x1').slice(2), 16)));
-  def('divmod', ([a, b]) => new PyTuple([numBinop('//', a as bigint, b as bigint), numBinop('%', a as bigint, b as bigint)]));
+  def('divmod', ([a, b]) => {
+    if (!isNum(a) || !isNum(b)) throw new PyError('TypeError', `unsupported operand type(s) for divmod(): '${ip.typeName(a)}' and '${ip.typeName(b)}'`);
+    return new PyTuple([numBinop('//', a as bigint, b as bigint), numBinop('%', a as bigint, b as bigint)]);
+  });
+  def('hash', ([v]) => {
+    if (typeof v === 'bigint') return v;
+    if (typeof v === 'boolean') return v ? 1n : 0n;
+    if (v instanceof PyList || v instanceof PyDict || v instanceof PySet) throw new PyError('TypeError', `unhashable type: '${ip.typeName(v)}'`);
+    if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+    throw new PyError('NotImplementedError', `hash() of a ${ip.typeName(v)} is not supported by Autograd Lens (its value is specific to one Python process)`);
+  });
   def('pow', ([a, b]) => ip.binop('**', a, b, false));
   def('chr', ([v]) => String.fromCodePoint(Number(v)));
   def('ord', ([v]) => BigInt(String(v).codePointAt(0)!));

@@ -328,6 +328,10 @@ export class Interpreter {
     }
   }
 
+  isExceptionType(name: string): boolean {
+    return name === 'BaseException' || this.exceptionParents.has(name);
+  }
+
   isExceptionSubtype(t: string, base: string): boolean {
     for (let cur: string | undefined = t; cur; cur = this.exceptionParents.get(cur)) if (cur === base) return true;
     return base === 'BaseException' || (base === 'Exception' && t !== 'KeyboardInterrupt' && t !== 'SystemExit');
@@ -1033,6 +1037,22 @@ export class Interpreter {
       }
     }
     if (op === '%' && typeof a === 'string') return this.percentFormat(a, b);
+    if (a instanceof PySet && b instanceof PySet && (op === '|' || op === '&' || op === '-' || op === '^')) {
+      const out = new PySet();
+      const keep = (k: unknown, v: PyValue) => out.map.set(k as never, v);
+      if (op === '|') {
+        for (const [k, v] of a.map) keep(k, v);
+        for (const [k, v] of b.map) if (!out.map.has(k)) keep(k, v);
+      } else if (op === '&') {
+        for (const [k, v] of a.map) if (b.map.has(k)) keep(k, v);
+      } else if (op === '-') {
+        for (const [k, v] of a.map) if (!b.map.has(k)) keep(k, v);
+      } else {
+        for (const [k, v] of a.map) if (!b.map.has(k)) keep(k, v);
+        for (const [k, v] of b.map) if (!a.map.has(k)) keep(k, v);
+      }
+      return out;
+    }
     const names: Record<string, string> = {
       '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul',
       '&': 'and', '|': 'or', '^': 'xor', '<<': 'lshift', '>>': 'rshift',
@@ -1052,13 +1072,21 @@ export class Interpreter {
   percentFormat(fmt: string, arg: PyValue): string {
     const args = arg instanceof PyTuple ? arg.items : [arg];
     let i = 0;
-    return fmt.replace(/%([-+ 0#]*\d*(?:\.\d+)?)([sdifrge%x])/g, (_m, flags: string, conv: string) => {
+    return fmt.replace(/%([-+ 0#]*)(\d*(?:\.\d+)?)([sdifrgeEGx%])/g, (_m, flagStr: string, rest: string, conv: string) => {
       if (conv === '%') return '%';
       const v = args[i++];
-      if (conv === 's') return this.format(this.str(v), flags);
-      if (conv === 'r') return this.format(this.repr(v), flags);
-      if (conv === 'd' || conv === 'i') return this.format(typeof v === 'number' ? BigInt(Math.trunc(v)) : v, flags + 'd');
-      return this.format(v, flags + conv);
+      // printf flags to a format spec: '-' left-justifies, strings are right-aligned by default
+      const left = flagStr.includes('-');
+      const sign = flagStr.includes('+') ? '+' : flagStr.includes(' ') ? ' ' : '';
+      const zero = flagStr.includes('0') && !left ? '0' : '';
+      const alt = flagStr.includes('#') ? '#' : '';
+      const text = conv === 's' || conv === 'r';
+      const align = left ? '<' : text && rest ? '>' : '';
+      const spec = align + (text ? '' : sign + alt + zero) + rest;
+      if (conv === 's') return this.format(this.str(v), spec);
+      if (conv === 'r') return this.format(this.repr(v), spec);
+      if (conv === 'd' || conv === 'i') return this.format(typeof v === 'number' ? BigInt(Math.trunc(v)) : v, spec + 'd');
+      return this.format(v, spec + conv);
     });
   }
 
@@ -1128,6 +1156,7 @@ export class Interpreter {
     if (a instanceof PyDict && b instanceof PyDict) {
       return a.size === b.size && a.entries().every(([k, v]) => b.has(k) && this.equals(v, b.get(k)!));
     }
+    if (a instanceof PySet && b instanceof PySet) return a.map.size === b.map.size && [...a.map.keys()].every((k) => b.map.has(k));
     if (a instanceof Tensor || b instanceof Tensor) {
       const r = this.host.compare('==', a, b);
       if (r !== undefined) return this.truthy(r);

@@ -193,6 +193,12 @@ function npArray(ip: Interpreter, toTensor: (v: PyValue, d?: DType) => Tensor, a
   const data = a.get(0, 'object');
   const d = a.kw.get('dtype');
   if (data instanceof PyNdArray) return new PyNdArray(d ? ops.cast(data.tensor, npDtype(d)) : Tensor.fromData(data.tensor.copyValues(), data.tensor.shape, data.tensor.dtype));
+  // np.array(tensor) goes through Tensor.__array__: a copy, no torch.tensor() warning
+  if (data instanceof Tensor) {
+    if (data.requiresGrad) throw new PyError('RuntimeError', "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+    const c = Tensor.fromData(data.copyValues(), data.shape.slice(), data.dtype);
+    return new PyNdArray(d !== undefined && d !== null ? ops.cast(c, npDtype(d)) : c);
+  }
   let t = toTensor(data, d !== undefined && d !== null ? npDtype(d) : undefined);
   // Python floats are doubles: build from the data again rather than widening float32-rounded values
   if ((d === undefined || d === null) && t.dtype === 'float32' && !(data instanceof Tensor)) t = toTensor(data, 'float64');

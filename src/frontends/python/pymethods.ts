@@ -101,6 +101,20 @@ export function dictMethod(ip: Interpreter, d: PyDict, name: string): PyValue | 
         for (const [k, v] of kw) d.set(k, v);
         return null;
       });
+    case 'clear':
+      return m(() => {
+        for (const k of d.keys()) d.delete(k);
+        return null;
+      });
+    case 'popitem':
+      return m(() => {
+        const ks = d.keys();
+        if (!ks.length) throw new PyError('KeyError', "'popitem(): dictionary is empty'");
+        const k = ks[ks.length - 1];
+        const v = d.get(k)!;
+        d.delete(k);
+        return new PyTuple([k, v]);
+      });
     case 'copy':
       return m(() => {
         const c = new PyDict();
@@ -180,6 +194,13 @@ export function strMethod(ip: Interpreter, s: string, name: string): PyValue | u
       return m(([w, fill]) => s.padEnd(Number(w), fill === undefined ? ' ' : String(fill)));
     case 'rjust':
       return m(([w, fill]) => s.padStart(Number(w), fill === undefined ? ' ' : String(fill)));
+    case 'zfill':
+      return m(([w]) => {
+        const width = Number(w);
+        if (s.length >= width) return s;
+        const sign = s[0] === '-' || s[0] === '+' ? s[0] : '';
+        return sign + '0'.repeat(width - s.length) + s.slice(sign.length);
+      });
     case 'title':
       return m(() => s.replace(/\b\w/g, (c) => c.toUpperCase()));
     case 'count':

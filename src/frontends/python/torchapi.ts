@@ -6,7 +6,6 @@ import {
   isGradEnabled,
   Node,
   noGrad,
-  normDim,
   ops,
   promoteTypes,
   scalarTypeName,
@@ -23,7 +22,7 @@ import { isNpOperand, ndarrayAttr, npBinop, npCompare, npRepr, npStr } from './n
 import { Generator } from '../../core/random/generator';
 import * as rng from '../../core/random/distributions';
 import type * as A from './ast';
-import { Args, pyTypeOf, seqInts } from './args';
+import { Args, pyTypeOf, seqInts, withTrackedKw } from './args';
 import { scalarOfTensor, tensorToPython } from './builtins';
 import { fakeAddress, HostOps, Interpreter } from './interp';
 import {
@@ -135,7 +134,8 @@ export class TorchRuntime implements HostOps {
       if (typeof v === 'number') return ops.getDefaultDtype();
       if (typeof v === 'string') throw new PyError('TypeError', `new(): invalid data type 'str'`);
       if (v instanceof Tensor) return v.dtype;
-      if (v instanceof PyNdArray) return v.tensor.dtype;
+      // a NumPy float64 scalar is a Python float subclass (PyFloat_Check comes first): the default dtype
+      if (v instanceof PyNdArray) return v.tensor.ndim === 0 && v.tensor.dtype === 'float64' ? ops.getDefaultDtype() : v.tensor.dtype;
       if (v instanceof PyList || v instanceof PyTuple) {
         if (v.items.length === 0) return ops.getDefaultDtype();
         return v.items.map(infer).reduce((a, b) => promoteTypes(a, b));
@@ -498,11 +498,16 @@ export class TorchRuntime implements HostOps {
         return new PyDict();
       case 'register_hook':
         return new PyBuiltin('register_hook', ([fn]) => {
-          n.addPreHook(0, (g) => {
+          const hook = (g: Tensor) => {
             const r = this.ip.call(fn, [new PyTuple([g]), new PyTuple([g])]);
             return r instanceof PyTuple && r.items[0] instanceof Tensor ? r.items[0] : null;
+          };
+          n.addPreHook(0, hook);
+          const list = n.preHooks.get(0) as unknown[];
+          return removableHandle(() => {
+            const i = list.indexOf(hook);
+            if (i >= 0) list.splice(i, 1);
           });
-          return null;
         });
     }
     if (name.startsWith('_saved_')) {
@@ -564,7 +569,7 @@ export class TorchRuntime implements HostOps {
     const own = this.tensorDicts.get(t)?.get(name);
     if (own !== undefined) return own;
     const m = this.methods.get(name);
-    if (m) return new PyBuiltin(name, (args, kw) => m(t, new Args(name, args, kw)), 'builtin_function_or_method');
+    if (m) return new PyBuiltin(name, (args, kw) => withTrackedKw(name, kw, (k) => m(t, new Args(name, args, k))), 'builtin_function_or_method');
     return undefined;
   }
 
@@ -723,8 +728,9 @@ export class TorchRuntime implements HostOps {
     inplace('addcmul_', (t, a) => ops.addcmul(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
     inplace('addcdiv_', (t, a) => ops.addcdiv(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
     M.set('leaky_relu', (t, a) => ops.leakyRelu(t, a.num(0, 'negative_slope', 0.01)));
-    M.set('softmax', (t, a) => ops.softmax(t, a.int(0, 'dim')));
-    M.set('log_softmax', (t, a) => ops.logSoftmax(t, a.int(0, 'dim')));
+    const castTo = (t: Tensor, d: PyValue) => (d instanceof PyDType ? ops.cast(t, d.dtype) : t);
+    M.set('softmax', (t, a) => ops.softmax(castTo(t, a.get(1, 'dtype', null)), a.int(0, 'dim')));
+    M.set('log_softmax', (t, a) => ops.logSoftmax(castTo(t, a.get(1, 'dtype', null)), a.int(0, 'dim')));
     M.set('matmul', (t, a) => ops.matmul(t, a.tensor(0, 'other')));
     M.set('mm', (t, a) => ops.mm(t, a.tensor(0, 'mat2')));
     M.set('mv', (t, a) => ops.mv(t, a.tensor(0, 'vec')));
@@ -802,6 +808,8 @@ export class TorchRuntime implements HostOps {
       return ops.roll(t, toList(a.get(0, 'shifts')), dims === null ? [] : toList(dims));
     });
     M.set('diagonal', (t, a) => ops.diagonal(t, a.int(0, 'offset', 0), a.int(1, 'dim1', 0), a.int(2, 'dim2', 1)));
+    M.set('det', (t) => ops.det(t));
+    M.set('inverse', (t) => ops.inverse(t));
     M.set('dist', (t, a) => ops.dist(t, a.tensor(0, 'other'), a.num(1, 'p', 2)));
     const varMean = (isStd: boolean) => (t: Tensor, a: Args): PyValue => {
       let dims: number[] | null = null;
@@ -812,7 +820,8 @@ export class TorchRuntime implements HostOps {
       if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
       if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
       if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
-      return new PyTuple(ops.varMean(t, dims, correction, a.kw.get('keepdim') === true, isStd));
+      const keepdim = a.kw.get('keepdim') === true || (dims !== null && a.args.length > 2 && a.args[2] === true);
+      return new PyTuple(ops.varMean(t, dims, correction, keepdim, isStd));
     };
     M.set('std_mean', varMean(true));
     M.set('var_mean', varMean(false));
@@ -862,6 +871,52 @@ export class TorchRuntime implements HostOps {
       if (a.bool(1, 'return_inverse', false)) outs.push(ops.fromValues(v.map((x) => uniq.indexOf(x)), t.shape.slice(), 'int64'));
       if (a.bool(2, 'return_counts', false)) outs.push(ops.fromValues(uniq.map((u) => v.filter((x) => x === u).length), [uniq.length], 'int64'));
       return outs.length === 1 ? values : new PyTuple(outs);
+    });
+    // small aliases and in-place forms
+    inplace('square_', (t) => ops.powScalar(t, 2n));
+    inplace('round_', (t, a) => (a.has(0, 'decimals') ? ops.roundDecimals(t, a.int(0, 'decimals')) : ops.round(t)));
+    inplace('clamp_min_', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), null, 'ClampMinBackward0'));
+    inplace('clamp_max_', (t, a) => ops.clamp(t, null, this.optScalar(a, 0, 'max'), 'ClampMaxBackward0'));
+    inplace('erf_', (t) => ops.erfOp(t));
+    inplace('frac_', (t) => ops.frac(t));
+    inplace('lerp_', (t, a) => {
+      const w = this.operandArg(a, 1, 'weight');
+      return ops.lerp(t, a.tensor(0, 'end'), w instanceof Tensor ? w : Number(w));
+    });
+    M.set('logical_xor', (t, a) => ops.logical('xor', t, a.tensor(0, 'other')));
+    for (const [alias, c] of [['greater', 'gt'], ['less', 'lt'], ['greater_equal', 'ge'], ['less_equal', 'le'], ['not_equal', 'ne']] as const) {
+      M.set(alias, (t, a) => ops.compare(c, t, this.operandArg(a, 0, 'other')));
+    }
+    M.set('positive', (t) => t);
+    M.set('fliplr', (t) => ops.flip(t, [1]));
+    M.set('flipud', (t) => ops.flip(t, [0]));
+    M.set('msort', (t) => ops.sort(t, 0, false)[0]);
+    M.set('deg2rad', (t) => ops.mul(t, Math.PI / 180));
+    M.set('rad2deg', (t) => ops.mul(t, 180 / Math.PI));
+    M.set('ger', (t, a) => ops.outer(t, a.tensor(0, 'vec2')));
+    M.set('inner', (t, a) => {
+      const o = a.tensor(0, 'other');
+      if (t.ndim === 1 && o.ndim === 1) return ops.dot(t, o);
+      throw new PyError('NotImplementedError', 'Tensor.inner on tensors of more than one dimension is not supported by Autograd Lens yet');
+    });
+    M.set('vdot', (t, a) => ops.dot(t, a.tensor(0, 'other')));
+    M.set('signbit', (t) => ops.unaryMap(t, 'bool', (x) => (x < 0 || Object.is(x, -0) ? 1 : 0)));
+    M.set('is_nonzero', (t) => {
+      if (t.numel === 0) throw new PyError('RuntimeError', 'Boolean value of Tensor with no values is ambiguous');
+      if (t.numel > 1) throw new PyError('RuntimeError', 'Boolean value of Tensor with more than one value is ambiguous');
+      return t.values()[0] !== 0;
+    });
+    M.set('fill_diagonal_', (t, a) => {
+      const v = a.num(0, 'fill_value');
+      ops.checkInPlaceAllowed(t);
+      if (t.ndim < 2) throw new PyError('RuntimeError', 'dimensions must larger than 1');
+      const n = Math.min(...t.shape);
+      const vals = Tensor.fromData(t.copyValues(), t.shape.slice(), t.dtype);
+      const strides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((x, y) => x * y, 1));
+      const step = strides.reduce((x, y) => x + y, 0);
+      for (let i = 0; i < n; i++) vals.storage.data[i * step] = v;
+      noGrad(() => ops.writeValues(t, vals));
+      return t;
     });
     M.set('clip_', (t, a) => ops.applyInPlace(t, (old) => ops.clamp(old, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'))));
     M.set('ravel', (t) => ops.view(ops.contiguous(t), [-1]));
@@ -919,7 +974,8 @@ export class TorchRuntime implements HostOps {
       if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
       if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
       if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
-      return ops.variance(t, dims, correction, a.kw.get('keepdim') === true, isStd);
+      const keepdim = a.kw.get('keepdim') === true || (dims !== null && a.args.length > 2 && a.args[2] === true);
+      return ops.variance(t, dims, correction, keepdim, isStd);
     };
     M.set('var', varstd(false));
     M.set('std', varstd(true));
@@ -942,7 +998,7 @@ export class TorchRuntime implements HostOps {
     M.set('topk', (t, a) => named('topk', ops.topk(t, a.int(0, 'k'), a.int(1, 'dim', -1), a.bool(2, 'largest', true))));
     M.set('median', (t, a) => {
       if (!a.has(0, 'dim')) return ops.median(t);
-      throw new PyError('NotImplementedError', 'Tensor.median(dim) is not supported by Autograd Lens yet');
+      return named('median', ops.medianDim(t, a.int(0, 'dim'), a.bool(1, 'keepdim', false)));
     });
     M.set('logsumexp', (t, a) => ops.logsumexp(t, a.dims(0, 'dim') ?? [], a.bool(1, 'keepdim', false)));
     M.set('all', (t, a) => ops.allAny(t, true, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false)));
@@ -992,17 +1048,18 @@ export class TorchRuntime implements HostOps {
       return t;
     });
     M.set('is_contiguous', (t) => t.isContiguous());
-    M.set('stride', (t, a) => {
-      const d = a.optInt(0, 'dim');
-      if (d === null) return new PyTuple(t.strides.map((n) => BigInt(n)));
-      return BigInt(t.strides[normDim(d, t.ndim)]);
-    });
     M.set('size', (t, a) => {
       if (!a.has(0, 'dim')) return sizeOf(t);
       const d = a.int(0, 'dim');
       return BigInt(t.shape[d < 0 ? d + t.ndim : d] ?? invalidDim(d, t.ndim));
     });
     M.set('dim', (t) => BigInt(t.ndim));
+    M.set('stride', (t, a) => {
+      if (!a.has(0, 'dim')) return new PyTuple(t.strides.map((x) => BigInt(x)));
+      const d = a.int(0, 'dim');
+      return BigInt(t.strides[normDimPy(d, t.ndim)]);
+    });
+    M.set('storage_offset', (t) => BigInt(t.offset));
     M.set('ndimension', (t) => BigInt(t.ndim));
     M.set('numel', (t) => BigInt(t.numel));
     M.set('nelement', (t) => BigInt(t.numel));
@@ -1295,7 +1352,7 @@ handleClass.dict.set('remove', new PyBuiltin('remove', (args) => {
   (h.native as () => void)();
   return null;
 }));
-function removableHandle(remove: () => void): PyInstance {
+export function removableHandle(remove: () => void): PyInstance {
   const h = new PyInstance(handleClass);
   h.native = remove;
   return h;

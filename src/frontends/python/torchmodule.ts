@@ -2,17 +2,18 @@ import { broadcastShapes, DType, isFloating, isGradEnabled, legacyTypeName, noGr
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
-import { Args, seqInts } from './args';
+import { Args, seqInts, withTrackedKw } from './args';
 import { Interpreter } from './interp';
 import { scalarOfTensor } from './builtins';
 import { installNumpy } from './numpyapi';
 import { installData } from './dataapi';
-import { checkDevice, DTYPES, makeDevice, sizeOf, TorchRuntime } from './torchapi';
+import { checkDevice, DTYPES, makeDevice, removableHandle, sizeOf, TorchRuntime } from './torchapi';
 import {
   PyBuiltin,
   PyClass,
   PyDescriptor,
   PyDict,
+  PyDType,
   PyError,
   PyInstance,
   PyIterator,
@@ -27,9 +28,12 @@ type Fn = (a: Args) => PyValue;
 
 function mod(name: string, fns: Record<string, Fn>): PyModule {
   const m = new PyModule(name);
-  for (const [k, f] of Object.entries(fns)) m.attrs.set(k, new PyBuiltin(k, (args, kw) => f(new Args(k, args, kw))));
+  for (const [k, f] of Object.entries(fns)) m.attrs.set(k, new PyBuiltin(k, (args, kw) => withTrackedKw(k, kw, (tk) => f(new Args(k, args, tk)))));
   return m;
 }
+
+/** Whether a torch.inference_mode() block is running. */
+let inferenceMode = false;
 
 /** Installs torch, torch.nn, torch.nn.functional, torch.optim, torch.autograd, numpy and math. */
 export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
@@ -148,7 +152,11 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       let low = 0;
       let high: number;
       let sizeArg: PyValue;
-      if (a.args.length >= 3 || (a.args.length === 2 && !(a.args[1] instanceof PyTuple || a.args[1] instanceof PyList))) {
+      if (a.kw.has('high') && !a.args.length) {
+        low = a.int(-1, 'low', 0);
+        high = a.int(-1, 'high');
+        sizeArg = a.get(-1, 'size');
+      } else if (a.args.length >= 3 || (a.args.length === 2 && !(a.args[1] instanceof PyTuple || a.args[1] instanceof PyList))) {
         low = a.int(0, 'low');
         high = a.int(1, 'high');
         sizeArg = a.get(2, 'size');
@@ -230,7 +238,24 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     no_grad: () => rt.gradModeManager('no_grad', false),
     enable_grad: () => rt.gradModeManager('enable_grad', true),
     set_grad_enabled: (a) => rt.setGradEnabledManager(a.bool(0, 'mode', true)),
-    inference_mode: () => rt.gradModeManager('inference_mode', false),
+    inference_mode: (a) => {
+      const mode = a.bool(0, 'mode', true);
+      const cm = rt.gradModeManager('inference_mode', !mode && isGradEnabled());
+      const enter = cm.enter;
+      const exit = cm.exit;
+      let prev = false;
+      cm.enter = () => {
+        prev = inferenceMode;
+        inferenceMode = mode;
+        return enter();
+      };
+      cm.exit = () => {
+        inferenceMode = prev;
+        exit();
+      };
+      return cm;
+    },
+    is_inference_mode_enabled: () => inferenceMode,
     is_tensor: (a) => a.get(0, 'obj') instanceof Tensor,
     numel: (a) => BigInt(T(a).numel),
     cat: (a) => ops.cat(tensorSeq(a, 'cat'), a.int(1, 'dim', 0)),
@@ -306,7 +331,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     'gather', 'scatter', 'scatter_add', 'index_select', 'masked_select', 'tril', 'triu', 'cumprod', 'isnan', 'isinf', 'isfinite', 'isposinf',
     'isneginf', 'nan_to_num', 'erf', 'ravel', 'movedim', 'moveaxis', 'exp2', 'frac', 'sgn', 'logit', 'atan2', 'arctan2', 'hypot', 'xlogy', 'lerp',
     'float_power', 'nansum', 'nanmean', 'count_nonzero', 'isclose', 'argwhere', 'diff', 'roll', 'diagonal', 'dist', 'std_mean', 'var_mean',
-    'aminmax', 'repeat_interleave', 'unique',
+    'aminmax', 'repeat_interleave', 'unique', 'det', 'inverse', 'logical_xor', 'greater', 'less', 'greater_equal', 'less_equal', 'positive', 'fliplr', 'flipud',
+    'msort', 'deg2rad', 'rad2deg', 'ger', 'inner', 'vdot', 'signbit', 'is_nonzero',
   ]) {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
@@ -382,6 +408,51 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return rt.jacobian(gradFn, a.get(1, 'inputs'), a.bool(2, 'create_graph', false));
     },
   });
+  // vjp / hvp / vhp (torch/autograd/functional.py): outputs detached, results per input
+  const prepIns = (inputs: PyValue, fname: string): { ins: Tensor[]; tupleIn: boolean } => {
+    const tupleIn = inputs instanceof PyTuple || inputs instanceof PyList;
+    const ins = (tupleIn ? (inputs as PyTuple).items : [inputs]).map((v, i) => {
+      if (!(v instanceof Tensor)) throw new PyError('TypeError', `The inputs given to ${fname} must be either a Tensor or a tuple of Tensors but the value at index ${i} has type ${ip.typeName(v)}.`);
+      const d = ops.detach(v);
+      d.setRequiresGrad(true);
+      return d;
+    });
+    return { ins, tupleIn };
+  };
+  const pack = (xs: Tensor[], tuple: boolean): PyValue => (tuple ? new PyTuple(xs) : xs[0]);
+  const gradsOr0 = (gs: (Tensor | null)[], ins: Tensor[]) => gs.map((g, i) => (g ? ops.detach(g) : ops.zeros(ins[i].shape.slice(), ins[i].dtype)));
+  functional.attrs.set('vjp', new PyBuiltin('vjp', (args, kw) => {
+    const a = new Args('vjp', args, kw, true);
+    const { ins, tupleIn } = prepIns(a.get(1, 'inputs'), 'vjp');
+    const out = ip.call(a.get(0, 'func'), ins);
+    const outs = out instanceof PyTuple ? (out.items as Tensor[]) : [out as Tensor];
+    const v = a.get(2, 'v', null);
+    const vs = v === null ? outs.map(() => null) : v instanceof Tensor ? [v] : ([...ip.iterate(v)] as Tensor[]);
+    if (v === null && outs.some((o) => o.numel !== 1)) {
+      throw new PyError('RuntimeError', 'The vector v can only be None if the user-provided function returns a single Tensor with a single element.');
+    }
+    const gs = rt.grad(outs, ins, vs, true, true, false, false);
+    return new PyTuple([out instanceof PyTuple ? new PyTuple(outs.map((o) => ops.detach(o))) : ops.detach(out as Tensor), pack(gradsOr0(gs, ins), tupleIn)]);
+  }));
+  const hessVec = (name: 'hvp' | 'vhp') =>
+    functional.attrs.set(name, new PyBuiltin(name, (args, kw) => {
+      const a = new Args(name, args, kw, true);
+      const { ins, tupleIn } = prepIns(a.get(1, 'inputs'), name);
+      const out = ip.call(a.get(0, 'func'), ins);
+      if (!(out instanceof Tensor) || out.numel !== 1) throw new PyError('RuntimeError', `The Tensor returned by the function given to ${name} should contain a single element`);
+      const v = a.get(2, 'v', null);
+      const vs = v === null ? ins.map((t) => ops.ones(t.shape.slice(), t.dtype)) : v instanceof Tensor ? [v] : ([...ip.iterate(v)] as Tensor[]);
+      const g1 = rt.grad([out], ins, [null], true, true, true, false).map((g, i) => g ?? ops.zeros(ins[i].shape.slice(), ins[i].dtype));
+      // for a symmetric Hessian, v^T H and H v agree: differentiate <grad, v>
+      const dot = g1.reduce((acc: Tensor | null, g, i) => {
+        const term = ops.sum(ops.mul(g, vs[i]));
+        return acc ? ops.add(acc, term) : term;
+      }, null)!;
+      const g2 = dot.requiresGrad ? rt.grad([dot], ins, [null], true, true, false, false) : ins.map(() => null);
+      return new PyTuple([ops.detach(out), pack(gradsOr0(g2, ins), tupleIn)]);
+    }));
+  hessVec('hvp');
+  hessVec('vhp');
   autograd.attrs.set('functional', functional);
   ip.modules.set('torch.autograd.functional', functional);
   const vectorNorm = (a: Args) => {
@@ -389,7 +460,12 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     const p = ord === null ? 2 : Number(ord);
     return ops.norm(T(a, 0, 'x'), p, a.dims(2, 'dim'), a.bool(3, 'keepdim', false), 'LinalgVectorNormBackward0');
   };
-  const linalg = mod('torch.linalg', { vector_norm: vectorNorm, norm: vectorNorm });
+  const linalg = mod('torch.linalg', {
+    vector_norm: vectorNorm,
+    norm: vectorNorm,
+    det: (a) => ops.det(a.tensor(0, 'A')),
+    inv: (a) => ops.inverse(a.tensor(0, 'A')),
+  });
   torch.attrs.set('linalg', linalg);
   const cuda = mod('torch.cuda', { is_available: () => false, device_count: () => 0n });
   torch.attrs.set('cuda', cuda);
@@ -398,7 +474,7 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
 
   const F = mod('torch.nn.functional', {
     linear: (a) => ops.linear(T(a), a.tensor(1, 'weight'), a.optTensor(2, 'bias')),
-    relu: (a) => ops.relu(T(a)),
+    relu: (a) => fInplace(a, 1, ops.relu),
     sigmoid: (a) => {
       warn('UserWarning', 'nn.functional.sigmoid is deprecated. Use torch.sigmoid instead.', 'library');
       return ops.sigmoid(T(a));
@@ -413,7 +489,17 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       if (ap !== 'none' && ap !== 'tanh') throw new PyError('RuntimeError', `approximate argument must be either none or tanh.`);
       return ops.gelu(T(a), ap as 'none' | 'tanh');
     },
-    silu: (a) => ops.silu(T(a)),
+    silu: (a) => fInplace(a, 1, ops.silu),
+    pad: (a) => {
+      const mode = a.get(2, 'mode', 'constant');
+      if (mode !== 'constant') throw new PyError('NotImplementedError', `F.pad(mode='${String(mode)}') is not supported by Autograd Lens yet`);
+      const v = a.get(3, 'value', null);
+      return ops.constantPad(T(a), seqInts(a.get(1, 'pad'), 'pad'), v === null ? 0 : Number(v));
+    },
+    conv1d: (a) => convFn(a, 1),
+    conv2d: (a) => convFn(a, 2),
+    max_pool2d: (a) => poolFn(a, 'max'),
+    avg_pool2d: (a) => poolFn(a, 'avg'),
     layer_norm: (a) => {
       const ns = a.get(1, 'normalized_shape');
       const shape = typeof ns === 'bigint' ? [Number(ns)] : seqInts(ns, 'layer_norm');
@@ -424,9 +510,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       return ops.embedding(T(a), a.tensor(1, 'weight'), pad === null ? null : Number(pad));
     },
     mish: (a) => ops.mish(T(a)),
-    elu: (a) => ops.elu(T(a), a.num(1, 'alpha', 1)),
-    hardtanh: (a) => ops.hardtanh(T(a), a.num(1, 'min_val', -1), a.num(2, 'max_val', 1)),
-    relu6: (a) => ops.hardtanh(T(a), 0, 6),
+    elu: (a) => fInplace(a, 2, (t) => ops.elu(t, a.num(1, 'alpha', 1))),
+    hardtanh: (a) => fInplace(a, 3, (t) => ops.hardtanh(t, a.num(1, 'min_val', -1), a.num(2, 'max_val', 1))),
+    relu6: (a) => fInplace(a, 1, (t) => ops.hardtanh(t, 0, 6)),
     logsigmoid: (a) => ops.logSigmoid(T(a)),
     hardsigmoid: (a) => ops.hardsigmoid(T(a)),
     hardswish: (a) => ops.hardswish(T(a)),
@@ -469,9 +555,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const denom = ops.expand(ops.clamp(ops.norm(x, p, [dim], true), eps, null, 'ClampMinBackward0'), x.shape);
       return ops.div(x, denom);
     },
-    leaky_relu: (a) => ops.leakyRelu(T(a), a.num(1, 'negative_slope', 0.01)),
-    softmax: (a) => ops.softmax(T(a), softmaxDim(a, 'softmax')),
-    log_softmax: (a) => ops.logSoftmax(T(a), softmaxDim(a, 'log_softmax')),
+    leaky_relu: (a) => fInplace(a, 2, (t) => ops.leakyRelu(t, a.num(1, 'negative_slope', 0.01))),
+    softmax: (a) => ops.softmax(withDtype(T(a), a.get(3, 'dtype', null)), softmaxDim(a, 'softmax')),
+    log_softmax: (a) => ops.logSoftmax(withDtype(T(a), a.get(3, 'dtype', null)), softmaxDim(a, 'log_softmax')),
     binary_cross_entropy_with_logits: (a) => {
       unsupportedLossArgs(a, 'binary_cross_entropy_with_logits');
       return bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a));
@@ -641,6 +727,7 @@ const NN_MODULES: Record<string, string> = {
   Hardtanh: 'torch.nn.modules.activation', Threshold: 'torch.nn.modules.activation', Softplus: 'torch.nn.modules.activation',
   SmoothL1Loss: 'torch.nn.modules.loss', HuberLoss: 'torch.nn.modules.loss',
   LayerNorm: 'torch.nn.modules.normalization', BatchNorm1d: 'torch.nn.modules.batchnorm', Embedding: 'torch.nn.modules.sparse',
+  Conv1d: 'torch.nn.modules.conv', Conv2d: 'torch.nn.modules.conv', MaxPool2d: 'torch.nn.modules.pooling', AvgPool2d: 'torch.nn.modules.pooling',
 };
 
 function wrapTensorCheck(name: string, f: Fn): Fn {
@@ -670,6 +757,17 @@ function tensorList(ip: Interpreter, v: PyValue): Tensor[] {
   });
 }
 
+/** F.relu(x, inplace=True) and friends: the op applied in place on x (which it returns). */
+function fInplace(a: Args, pos: number, f: (t: Tensor) => Tensor): Tensor {
+  const x = a.tensor(0, 'input');
+  return a.bool(pos, 'inplace', false) ? ops.applyInPlace(x, (old) => f(old)) : f(x);
+}
+
+/** softmax(..., dtype=d): the input is cast first (ToCopyBackward0 under the softmax node). */
+function withDtype(t: Tensor, d: PyValue): Tensor {
+  return d instanceof PyDType ? ops.cast(t, d.dtype) : t;
+}
+
 /** F.softmax without dim: PyTorch warns and picks dim 0 for 0-, 1- and 3-D input, else 1. */
 function softmaxDim(a: Args, name: string): number {
   const d = a.get(1, 'dim', null);
@@ -687,6 +785,75 @@ function bceWithLogits(x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none'): Tensor
   return ops.bceWithLogits(x, y, r);
 }
 
+/** padding='valid' / 'same' as numbers per spatial dim ('same' needs stride 1 and symmetric padding here). */
+function samePadding(mode: string, kernel: number[], dilation: number[], stride: number[]): number[] {
+  if (mode === 'valid') return kernel.map(() => 0);
+  if (mode !== 'same') throw new PyError('ValueError', `Invalid padding string '${mode}', should be one of ['valid', 'same']`);
+  if (stride.some((s) => s !== 1)) throw new PyError('ValueError', "padding='same' is not supported for strided convolutions");
+  return kernel.map((k, i) => {
+    const total = dilation[i] * (k - 1);
+    if (total % 2 !== 0) throw new PyError('NotImplementedError', "padding='same' with an even kernel (asymmetric padding) is not supported by Autograd Lens yet");
+    return total / 2;
+  });
+}
+
+function convFn(a: Args, sd: number): Tensor {
+  const x = a.tensor(0, 'input');
+  const w = a.tensor(1, 'weight');
+  const tup = (v: PyValue, what: string) => (typeof v === 'bigint' ? new Array<number>(sd).fill(Number(v)) : seqInts(v, what));
+  const dil = tup(a.get(5, 'dilation', 1n), 'dilation');
+  const stride = tup(a.get(3, 'stride', 1n), 'stride');
+  const padV = a.get(4, 'padding', 0n);
+  const pad = typeof padV === 'string' ? samePadding(padV, w.shape.slice(2), dil, stride) : tup(padV, 'padding');
+  return ops.convolution(x, w, a.optTensor(2, 'bias'), { stride, padding: pad, dilation: dil, groups: a.int(6, 'groups', 1) });
+}
+
+function poolFn(a: Args, kind: 'max' | 'avg'): Tensor {
+  const tup = (v: PyValue, what: string) => (typeof v === 'bigint' ? [Number(v), Number(v)] : seqInts(v, what));
+  const k = a.get(1, 'kernel_size');
+  const st = a.get(2, 'stride', null);
+  const stride = st === null || (st instanceof PyList && st.items.length === 0) ? k : st;
+  if (kind === 'max' && a.bool(6, 'return_indices', false)) throw new PyError('NotImplementedError', 'max_pool2d(return_indices=True) is not supported by Autograd Lens yet');
+  const params = {
+    kernel: tup(k, 'kernel_size'),
+    stride: tup(stride, 'stride'),
+    padding: tup(a.get(3, 'padding', 0n), 'padding'),
+    dilation: kind === 'max' ? tup(a.get(4, 'dilation', 1n), 'dilation') : [1, 1],
+    ceilMode: a.bool(kind === 'max' ? 5 : 4, 'ceil_mode', false),
+  };
+  return ops.pool2d(a.tensor(0, 'input'), params, kind, kind === 'avg' ? a.bool(5, 'count_include_pad', true) : true)[0];
+}
+
+/** nn.Linear's reset_parameters on float64 parameters: the same bounds, float64 uniform_ draws. */
+function linearInit64(gen: Generator, inF: number, outF: number, withBias: boolean): { weight: Float64Array; bias: Float64Array | null } {
+  const weight = new Float64Array(inF * outF);
+  if (weight.length) {
+    const b = rng.kaimingUniformBound(inF);
+    rng.uniformFill(gen, weight, -b, b);
+  }
+  let bias: Float64Array | null = null;
+  if (withBias) {
+    bias = new Float64Array(outF);
+    const bb = rng.linearBiasBound(inF);
+    rng.uniformFill(gen, bias, -bb, bb);
+  }
+  return { weight, bias };
+}
+
+/**
+ * The deprecated size_average / reduce arguments (torch/nn/_reduction.py legacy_get_string):
+ * the reduction they mean, with its warning; null when neither is given.
+ */
+function legacyReduction(sizeAverage: PyValue | undefined, reduce: PyValue | undefined): 'mean' | 'sum' | 'none' | null {
+  const given = (v: PyValue | undefined) => v !== undefined && v !== null;
+  if (!given(sizeAverage) && !given(reduce)) return null;
+  const sa = given(sizeAverage) ? sizeAverage === true : true;
+  const rd = given(reduce) ? reduce === true : true;
+  const ret = sa && rd ? 'mean' : rd ? 'sum' : 'none';
+  warn('UserWarning', `size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`, 'library');
+  return ret;
+}
+
 /** Loss options Autograd Lens does not model yet: a clear NotImplementedError rather than a wrong value. */
 function unsupportedLossArgs(a: Args, name: string): void {
   const given = (k: string, dflt: PyValue) => a.kw.has(k) && a.kw.get(k) !== dflt && !(typeof dflt === 'bigint' && Number(a.kw.get(k)) === Number(dflt));
@@ -698,6 +865,8 @@ function unsupportedLossArgs(a: Args, name: string): void {
 }
 
 function reduction(a: Args): 'mean' | 'sum' | 'none' {
+  const legacy = legacyReduction(a.kw.get('size_average'), a.kw.get('reduce'));
+  if (legacy) return legacy;
   const r = a.kw.get('reduction');
   if (r === undefined) return 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new PyError('ValueError', `${String(r)} is not a valid value for reduction`);
@@ -741,10 +910,38 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     moduleState(self);
     return null;
   });
+  // forward pre-hooks and hooks, in registration order (Module._call_impl)
+  const hooksOf = (m: PyInstance) => {
+    const st = moduleState(m) as ModuleState & { pre?: PyValue[]; post?: PyValue[] };
+    return st;
+  };
   native(Module, '__call__', (self, a) => {
+    const st = hooksOf(self);
+    let args = a.args;
+    for (const h of [...(st.pre ?? [])]) {
+      const r = ip.call(h, [self, new PyTuple(args)]);
+      if (r !== null) args = r instanceof PyTuple ? r.items : [r];
+    }
     const fwd = ip.getattr(self, 'forward');
-    return ip.call(fwd, a.args, a.kw);
+    let out = ip.call(fwd, args, a.kw);
+    for (const h of [...(st.post ?? [])]) {
+      const r = ip.call(h, [self, new PyTuple(args), out]);
+      if (r !== null) out = r;
+    }
+    return out;
   });
+  const addHook = (kind: 'pre' | 'post') => (self: PyInstance, a: Args) => {
+    const st = hooksOf(self);
+    const list = (st[kind] ??= []);
+    const h = a.get(0, 'hook');
+    list.push(h);
+    return removableHandle(() => {
+      const i = list.indexOf(h);
+      if (i >= 0) list.splice(i, 1);
+    });
+  };
+  native(Module, 'register_forward_hook', addHook('post'));
+  native(Module, 'register_forward_pre_hook', addHook('pre'));
   native(Module, 'forward', (self) => {
     throw new PyError('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`);
   });
@@ -791,10 +988,36 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     setTraining(self, false);
     return self;
   });
+  /** Module._apply for a dtype change: floating parameters and buffers are converted in place (same objects). */
+  const castModule = (self: PyInstance, d: DType) => {
+    const walk = (m: PyInstance) => {
+      const st = moduleState(m);
+      const ts = [...st.params.values(), ...(st.buffers?.values() ?? [])].filter((t): t is Tensor => t instanceof Tensor && isFloating(t.dtype));
+      for (const t of ts) {
+        const c = noGrad(() => ops.cast(t, d));
+        t.storage = c.storage;
+        t.dtype = c.dtype;
+        t.strides = c.strides.slice();
+        t.offset = c.offset;
+        if (t.grad) t.grad = noGrad(() => ops.cast(t.grad!, d));
+      }
+      for (const c of st.modules.values()) walk(c);
+    };
+    walk(self);
+    return self;
+  };
   native(Module, 'to', (self, a) => {
-    checkDevice(a.get(0, 'device', null));
+    const first = a.get(0, 'device', null);
+    const dt = first instanceof PyDType ? first : a.kw.get('dtype');
+    if (!(first instanceof PyDType)) checkDevice(first);
+    if (dt instanceof PyDType) {
+      if (!isFloating(dt.dtype)) throw new PyError('TypeError', `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${ip.repr(dt)}`);
+      castModule(self, dt.dtype);
+    }
     return self;
   });
+  native(Module, 'double', (self) => castModule(self, 'float64'));
+  native(Module, 'float', (self) => castModule(self, 'float32'));
   native(Module, 'cpu', (self) => self);
   native(Module, 'cuda', () => checkDevice('cuda'));
   native(Module, 'state_dict', (self) => {
@@ -956,8 +1179,8 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     return t;
   }, 'type');
   nn.attrs.set('Parameter', Parameter);
-  const param = (data: Float32Array, shape: number[]) => {
-    const t = Tensor.fromData(data, shape, 'float32');
+  const param = (data: Float32Array | Float64Array, shape: number[]) => {
+    const t = Tensor.fromData(data, shape, data instanceof Float64Array ? 'float64' : 'float32');
     t.isParameter = true;
     t.setRequiresGrad(true);
     return t;
@@ -967,7 +1190,7 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     const cls = new PyClass(name, [Module], NN_MODULES[name] ?? 'torch.nn.modules.module');
     native(cls, '__init__', (self, a) => {
       moduleState(self);
-      init(self, a);
+      withTrackedKw(`nn.${name}`, a.kw, (kw) => init(self, new Args(a.fname, a.args, kw, a.pythonStyle, a.owner)));
       return null;
     });
     native(cls, 'forward', forward);
@@ -981,7 +1204,11 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     (self, a) => {
       const inF = a.int(0, 'in_features');
       const outF = a.int(1, 'out_features');
-      const { weight, bias } = rng.linearInit(rt.gen, inF, outF, a.bool(2, 'bias', true));
+      checkDevice(a.kw.get('device') ?? null);
+      const dt = a.kw.get('dtype');
+      const d = dt instanceof PyDType ? dt.dtype : 'float32';
+      if (!isFloating(d)) throw new PyError('TypeError', `nn.Linear only supports floating point dtypes here, got ${ip.repr(dt!)}`);
+      const { weight, bias } = d === 'float64' ? linearInit64(rt.gen, inF, outF, a.bool(2, 'bias', true)) : rng.linearInit(rt.gen, inF, outF, a.bool(2, 'bias', true));
       self.dict.set('in_features', BigInt(inF));
       self.dict.set('out_features', BigInt(outF));
       ip.setattr(self, 'weight', param(weight, [outF, inF]));
@@ -994,21 +1221,36 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     (self) => `in_features=${self.dict.get('in_features')}, out_features=${self.dict.get('out_features')}, bias=${moduleState(self).params.get('bias') ? 'True' : 'False'}`,
   );
   // argument errors name the functional op the module calls (relu(), sigmoid(), …)
-  const act = (name: string, fn: string, f: (t: Tensor) => Tensor) =>
-    builtinModule(name, () => {}, (_s, a) => f(new Args(fn, a.args, a.kw).tensor(0, 'input')));
-  act('ReLU', 'relu', ops.relu);
+  const act = (name: string, fn: string, f: (t: Tensor) => Tensor, inplaceable = false) =>
+    builtinModule(
+      name,
+      (s, a) => {
+        if (inplaceable) s.dict.set('inplace', a.bool(0, 'inplace', false));
+      },
+      (s, a) => {
+        const x = new Args(fn, a.args, a.kw).tensor(0, 'input');
+        return s.dict.get('inplace') === true ? ops.applyInPlace(x, (old) => f(old)) : f(x);
+      },
+      inplaceable ? (s) => (s.dict.get('inplace') ? 'inplace=True' : '') : undefined,
+    );
+  act('ReLU', 'relu', ops.relu, true);
   act('Sigmoid', 'sigmoid', ops.sigmoid);
   act('Tanh', 'tanh', ops.tanh);
-  act('Identity', 'identity', (t) => t);
-  act('SiLU', 'silu', ops.silu);
-  act('Mish', 'mish', ops.mish);
+  builtinModule('Identity', () => {}, (_s, a) => new Args('identity', a.args, a.kw).tensor(0, 'input'));
+  act('SiLU', 'silu', ops.silu, true);
+  act('Mish', 'mish', ops.mish, true);
   act('LogSigmoid', 'logsigmoid', ops.logSigmoid);
-  act('Hardsigmoid', 'hardsigmoid', ops.hardsigmoid);
-  act('Hardswish', 'hardswish', ops.hardswish);
-  act('ReLU6', 'relu6', (t) => ops.hardtanh(t, 0, 6));
+  act('Hardsigmoid', 'hardsigmoid', ops.hardsigmoid, true);
+  act('Hardswish', 'hardswish', ops.hardswish, true);
+  act('ReLU6', 'relu6', (t) => ops.hardtanh(t, 0, 6), true);
   act('Softsign', 'softsign', (t) => ops.div(t, ops.add(ops.abs(t), 1n)));
   builtinModule('GELU', (s, a) => void s.dict.set('approximate', a.get(0, 'approximate', 'none')), (s, a) => ops.gelu(a.tensor(0, 'input'), s.dict.get('approximate') as 'none'), (s) => `approximate=${ip.repr(s.dict.get('approximate')!)}`);
-  builtinModule('ELU', (s, a) => void s.dict.set('alpha', a.get(0, 'alpha', 1.0)), (s, a) => ops.elu(a.tensor(0, 'input'), Number(s.dict.get('alpha'))), (s) => `alpha=${ip.str(s.dict.get('alpha')!)}`);
+  const maybeInplace = (s: PyInstance, x: Tensor, f: (t: Tensor) => Tensor) => (s.dict.get('inplace') === true ? ops.applyInPlace(x, (old) => f(old)) : f(x));
+  const inplaceSuffix = (s: PyInstance) => (s.dict.get('inplace') ? ', inplace=True' : '');
+  builtinModule('ELU', (s, a) => {
+    s.dict.set('alpha', a.get(0, 'alpha', 1.0));
+    s.dict.set('inplace', a.bool(1, 'inplace', false));
+  }, (s, a) => maybeInplace(s, a.tensor(0, 'input'), (t) => ops.elu(t, Number(s.dict.get('alpha')))), (s) => `alpha=${ip.str(s.dict.get('alpha')!)}${inplaceSuffix(s)}`);
   builtinModule('Hardtanh', (s, a) => {
     s.dict.set('min_val', a.get(0, 'min_val', -1.0));
     s.dict.set('max_val', a.get(1, 'max_val', 1.0));
@@ -1024,9 +1266,21 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     if (Number(s.dict.get('beta')) !== 1 || Number(s.dict.get('threshold')) !== 20) throw new PyError('NotImplementedError', 'nn.Softplus with beta/threshold other than 1/20 is not supported by Autograd Lens yet');
     return ops.softplus(a.tensor(0, 'input'));
   }, (s) => `beta=${ip.str(s.dict.get('beta')!)}, threshold=${ip.str(s.dict.get('threshold')!)}`);
-  builtinModule('LeakyReLU', (s, a) => void s.dict.set('negative_slope', a.num(0, 'negative_slope', 0.01)), (s, a) => ops.leakyRelu(a.tensor(0, 'input'), s.dict.get('negative_slope') as number), (s) => `negative_slope=${pyFloatRepr(s.dict.get('negative_slope') as number)}`);
-  builtinModule('Softmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.softmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
-  builtinModule('LogSoftmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => ops.logSoftmax(a.tensor(0, 'input'), Number(s.dict.get('dim'))), (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
+  builtinModule('LeakyReLU', (s, a) => {
+    s.dict.set('negative_slope', a.get(0, 'negative_slope', 0.01));
+    s.dict.set('inplace', a.bool(1, 'inplace', false));
+  }, (s, a) => maybeInplace(s, a.tensor(0, 'input'), (t) => ops.leakyRelu(t, Number(s.dict.get('negative_slope')))), (s) => `negative_slope=${ip.str(s.dict.get('negative_slope')!)}${inplaceSuffix(s)}`);
+  // dim=None: F.softmax's implicit choice, with its deprecation warning
+  const moduleDim = (s: PyInstance, x: Tensor, fname: string) =>
+    softmaxDim(new Args(fname, [x, s.dict.get('dim') ?? null], new Map()), fname);
+  builtinModule('Softmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => {
+    const x = a.tensor(0, 'input');
+    return ops.softmax(x, moduleDim(s, x, 'softmax'));
+  }, (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
+  builtinModule('LogSoftmax', (s, a) => void s.dict.set('dim', a.get(0, 'dim', null)), (s, a) => {
+    const x = a.tensor(0, 'input');
+    return ops.logSoftmax(x, moduleDim(s, x, 'log_softmax'));
+  }, (s) => `dim=${ip.repr(s.dict.get('dim')!)}`);
   builtinModule('Flatten', (s, a) => {
     s.dict.set('start_dim', BigInt(a.int(0, 'start_dim', 1)));
     s.dict.set('end_dim', BigInt(a.int(1, 'end_dim', -1)));
@@ -1134,10 +1388,102 @@ function installNN(ip: Interpreter, rt: TorchRuntime, F: PyModule): PyModule {
     },
     (self) => `${self.dict.get('num_embeddings')}, ${self.dict.get('embedding_dim')}` + (self.dict.get('padding_idx') !== null ? `, padding_idx=${self.dict.get('padding_idx')}` : ''),
   );
+  // convolutions and pooling
+  const tupleOf = (v: PyValue, n: number, what: string): number[] => {
+    if (typeof v === 'bigint' || typeof v === 'number') return new Array<number>(n).fill(Number(v));
+    const t = seqInts(v, what);
+    if (t.length !== n) throw new PyError('ValueError', `${what} must be an int or a tuple of ${n} ints`);
+    return t;
+  };
+  const pyTuple = (xs: number[]) => new PyTuple(xs.map((x) => BigInt(x)));
+  for (const sd of [1, 2]) {
+    builtinModule(
+      `Conv${sd}d`,
+      (self, a) => {
+        const inC = a.int(0, 'in_channels');
+        const outC = a.int(1, 'out_channels');
+        const k = tupleOf(a.get(2, 'kernel_size'), sd, 'kernel_size');
+        const groups = a.int(6, 'groups', 1);
+        const padV = a.get(4, 'padding', 0n);
+        const mode = a.get(8, 'padding_mode', 'zeros');
+        if (mode !== 'zeros') throw new PyError('NotImplementedError', `nn.Conv${sd}d(padding_mode='${String(mode)}') is not supported by Autograd Lens yet`);
+        if (inC % groups !== 0) throw new PyError('ValueError', 'in_channels must be divisible by groups');
+        if (outC % groups !== 0) throw new PyError('ValueError', 'out_channels must be divisible by groups');
+        self.dict.set('in_channels', BigInt(inC));
+        self.dict.set('out_channels', BigInt(outC));
+        self.dict.set('kernel_size', pyTuple(k));
+        self.dict.set('stride', pyTuple(tupleOf(a.get(3, 'stride', 1n), sd, 'stride')));
+        self.dict.set('padding', typeof padV === 'string' ? padV : pyTuple(tupleOf(padV, sd, 'padding')));
+        self.dict.set('dilation', pyTuple(tupleOf(a.get(5, 'dilation', 1n), sd, 'dilation')));
+        self.dict.set('groups', BigInt(groups));
+        self.dict.set('padding_mode', 'zeros');
+        const fanIn = (inC / groups) * k.reduce((x, y) => x * y, 1);
+        const { weight, bias } = rng.linearInit(rt.gen, fanIn, outC, a.bool(7, 'bias', true));
+        ip.setattr(self, 'weight', param(weight, [outC, inC / groups, ...k]));
+        if (bias) ip.setattr(self, 'bias', param(bias, [outC]));
+        else moduleState(self).params.set('bias', null);
+      },
+      (self, a) => {
+        const w = ip.getattr(self, 'weight') as Tensor;
+        const ints = (k: string) => seqInts(self.dict.get(k)!, k);
+        const padV = self.dict.get('padding')!;
+        const dil = ints('dilation');
+        const pad = typeof padV === 'string' ? samePadding(padV, w.shape.slice(2), dil, ints('stride')) : ints('padding');
+        return ops.convolution(a.tensor(0, 'input'), w, ip.getattr(self, 'bias') as Tensor | null, { stride: ints('stride'), padding: pad, dilation: dil, groups: Number(self.dict.get('groups')) });
+      },
+      (self) => {
+        const d = self.dict;
+        const allEq = (k: string, v: number) => { const x = d.get(k)!; return x instanceof PyTuple && x.items.every((y) => Number(y) === v); };
+        let r = `${d.get('in_channels')}, ${d.get('out_channels')}, kernel_size=${ip.repr(d.get('kernel_size')!)}, stride=${ip.repr(d.get('stride')!)}`;
+        if (!allEq('padding', 0)) r += `, padding=${ip.str(d.get('padding')!)}`;
+        if (!allEq('dilation', 1)) r += `, dilation=${ip.repr(d.get('dilation')!)}`;
+        if (Number(d.get('groups')) !== 1) r += `, groups=${d.get('groups')}`;
+        if (!moduleState(self).params.get('bias')) r += ', bias=False';
+        return r;
+      },
+    );
+  }
+  const poolModule = (name: string, kind: 'max' | 'avg') =>
+    builtinModule(
+      name,
+      (self, a) => {
+        const k = a.get(0, 'kernel_size');
+        const st = a.get(1, 'stride', null);
+        self.dict.set('kernel_size', k);
+        self.dict.set('stride', st === null ? k : st);
+        self.dict.set('padding', a.get(2, 'padding', 0n));
+        if (kind === 'max') {
+          self.dict.set('dilation', a.get(3, 'dilation', 1n));
+          if (a.bool(4, 'return_indices', false)) throw new PyError('NotImplementedError', 'MaxPool2d(return_indices=True) is not supported by Autograd Lens yet');
+          self.dict.set('ceil_mode', a.bool(5, 'ceil_mode', false));
+        } else {
+          self.dict.set('ceil_mode', a.bool(3, 'ceil_mode', false));
+          self.dict.set('count_include_pad', a.bool(4, 'count_include_pad', true));
+        }
+      },
+      (self, a) => {
+        const d = self.dict;
+        const params = {
+          kernel: tupleOf(d.get('kernel_size')!, 2, 'kernel_size'),
+          stride: tupleOf(d.get('stride')!, 2, 'stride'),
+          padding: tupleOf(d.get('padding')!, 2, 'padding'),
+          dilation: tupleOf(d.get('dilation') ?? 1n, 2, 'dilation'),
+          ceilMode: d.get('ceil_mode') === true,
+        };
+        return ops.pool2d(a.tensor(0, 'input'), params, kind, d.get('count_include_pad') !== false)[0];
+      },
+      (self) => {
+        const d = self.dict;
+        const r = `kernel_size=${ip.repr(d.get('kernel_size')!)}, stride=${ip.repr(d.get('stride')!)}, padding=${ip.repr(d.get('padding')!)}`;
+        return kind === 'max' ? `${r}, dilation=${ip.repr(d.get('dilation')!)}, ceil_mode=${d.get('ceil_mode') ? 'True' : 'False'}` : r;
+      },
+    );
+  poolModule('MaxPool2d', 'max');
+  poolModule('AvgPool2d', 'avg');
   const loss = (name: string, f: (x: Tensor, y: Tensor, r: 'mean' | 'sum' | 'none') => Tensor) =>
     builtinModule(name, (s, a) => {
       unsupportedLossArgs(a, `nn.${name}`);
-      s.dict.set('reduction', a.kw.get('reduction') ?? 'mean');
+      s.dict.set('reduction', legacyReduction(a.kw.get('size_average'), a.kw.get('reduce')) ?? a.kw.get('reduction') ?? 'mean');
     }, (s, a) => f(a.tensor(0, 'input'), a.tensor(1, 'target'), s.dict.get('reduction') as 'mean'));
   loss('MSELoss', ops.mseLoss);
   loss('L1Loss', ops.l1Loss);
@@ -1482,6 +1828,9 @@ function installOptim(ip: Interpreter, rt: TorchRuntime): PyModule {
       if (paramsIn instanceof Tensor) {
         throw new PyError('TypeError', `params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${legacyTypeName(paramsIn.dtype)}`);
       }
+      for (const k of kw.keys()) {
+        if (k !== 'params' && !defaults.some(([d]) => d === k)) throw new PyError('TypeError', `${kind}.__init__() got an unexpected keyword argument '${k}'`);
+      }
       const paramsArg = [...ip.iterate(paramsIn)];
       if (paramsArg.length === 0) throw new PyError('ValueError', 'optimizer got an empty parameter list');
       checkHyper(kind, a);
@@ -1632,6 +1981,19 @@ function installLrScheduler(ip: Interpreter, rt: TorchRuntime, optim: PyModule, 
     for (const m of ip.iterate(a.get(1, 'milestones'))) counts.set(Number(m), (counts.get(Number(m)) ?? 0) + 1);
     const gamma = a.num(2, 'gamma', 0.1);
     return (s) => (counts.has(s.lastEpoch) ? lrs(s).map((v) => times(v, Math.pow(gamma, counts.get(s.lastEpoch)!))) : lrs(s));
+  });
+  make('CosineAnnealingLR', (self, a) => {
+    // the chainable form of torch/optim/lr_scheduler.py (1.13)
+    const tMax = a.num(1, 'T_max');
+    const etaMin = a.num(2, 'eta_min', 0);
+    return (s) => {
+      const e = s.lastEpoch;
+      const cur = lrs(s).map(Number);
+      if (e === 0) return lrs(s);
+      if (s.stepCount === 1 && e > 0) return s.baseLrs.map((b) => etaMin + ((b - etaMin) * (1 + Math.cos((e * Math.PI) / tMax))) / 2);
+      if ((e - 1 - tMax) % (2 * tMax) === 0) return cur.map((lr, i) => lr + ((s.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2);
+      return cur.map((lr) => ((1 + Math.cos((Math.PI * e) / tMax)) / (1 + Math.cos((Math.PI * (e - 1)) / tMax))) * (lr - etaMin) + etaMin);
+    };
   });
   make('LambdaLR', (self, a) => {
     const f = a.get(1, 'lr_lambda');
