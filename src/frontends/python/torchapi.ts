@@ -702,7 +702,7 @@ export class TorchRuntime implements HostOps {
     binary('minimum', (t, o) => ops.minimum(t, o as Tensor));
     M.set('logical_and', (t, a) => ops.logical('and', t, a.tensor(0, 'other')));
     M.set('logical_or', (t, a) => ops.logical('or', t, a.tensor(0, 'other')));
-    M.set('clamp', (t, a) => {
+    const clamp = (t: Tensor, a: Args): Tensor => {
       const lo = a.get(0, 'min', null);
       const hi = a.get(1, 'max', null);
       // tensor bounds select aten's clamp.Tensor overload
@@ -711,17 +711,10 @@ export class TorchRuntime implements HostOps {
         return ops.clampTensor(t, asT(lo), asT(hi));
       }
       return ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'));
-    });
-    M.set('clip', M.get('clamp')!);
-    inplace('clamp_', (t, a) => {
-      const lo = a.get(0, 'min', null);
-      const hi = a.get(1, 'max', null);
-      if (lo instanceof Tensor || hi instanceof Tensor) {
-        const asT = (v: PyValue) => (v === null ? null : v instanceof Tensor ? v : Tensor.scalar(Number(this.operand(v)), t.dtype));
-        return ops.clampTensor(t, asT(lo), asT(hi));
-      }
-      return ops.clamp(t, this.optScalar(a, 0, 'min'), this.optScalar(a, 1, 'max'));
-    });
+    };
+    M.set('clamp', clamp);
+    M.set('clip', clamp);
+    inplace('clamp_', clamp);
     M.set('clamp_min', (t, a) => ops.clamp(t, this.optScalar(a, 0, 'min'), null, 'ClampMinBackward0'));
     M.set('clamp_max', (t, a) => ops.clamp(t, null, this.optScalar(a, 0, 'max'), 'ClampMaxBackward0'));
     M.set('addcmul', (t, a) => ops.addcmul(t, a.tensor(0, 'tensor1'), a.tensor(1, 'tensor2'), this.scalarKw(a, 'value')));
