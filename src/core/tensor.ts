@@ -17,6 +17,9 @@ export type TensorHook = (grad: Tensor) => Tensor | null | undefined;
 
 let nextTensorId = 1;
 
+/** The shape and strides of every 0-d tensor made by fromData: frozen, so a mutation would throw. */
+const EMPTY_DIMS = Object.freeze([]) as unknown as number[];
+
 export class Tensor {
   readonly id = nextTensorId++;
   /** For leaves: whether gradients accumulate into .grad. Non-leaves require grad iff they have a grad_fn. */
@@ -34,7 +37,8 @@ export class Tensor {
   hooks: TensorHook[] | null = null;
   /** The AccumulateGrad node of a leaf, created on first use and reused, as PyTorch does. */
   accumulator: Node | null = null;
-  versionCounter = new VersionCounter();
+  /** Created on first use (most tensors are never modified in place, viewed or detached). */
+  private vc: VersionCounter | null = null;
   /** What the front end said was running when this tensor was made (e.g. its source range). */
   readonly origin: unknown = getCurrentOrigin();
 
@@ -47,6 +51,8 @@ export class Tensor {
   ) {}
 
   static fromData(data: Storage, shape: Shape, dtype: DType): Tensor {
+    // 0-d tensors share one frozen empty shape and strides (shapes are never mutated in place)
+    if (shape.length === 0) return new Tensor(new StorageBox(data), dtype, EMPTY_DIMS, EMPTY_DIMS, 0);
     return new Tensor(new StorageBox(data), dtype, shape.slice(), contiguousStrides(shape), 0);
   }
 
@@ -81,8 +87,16 @@ export class Tensor {
     return numel(this.shape);
   }
 
+  /** The version counter in-place ops bump (shared by views and detach()). */
+  get versionCounter(): VersionCounter {
+    return (this.vc ??= new VersionCounter());
+  }
+  set versionCounter(c: VersionCounter) {
+    this.vc = c;
+  }
+
   get version(): number {
-    return this.versionCounter.value;
+    return this.vc === null ? 0 : this.vc.value;
   }
 
   bumpVersion(): void {

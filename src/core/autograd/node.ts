@@ -90,7 +90,10 @@ export class Node {
   readonly seq: number;
   released = false;
   // Created on first use: most nodes never save, hook or retain anything, and a long chain of
-  // small ops should not pay four Maps per node.
+  // small ops should not pay four Maps per node. A node that saves one tensor keeps it in
+  // savedOne (under savedOneKey) until a second save or a read of `saved` makes the Map.
+  private savedOneKey: string | null = null;
+  private savedOne: SavedTensor | null = null;
   private savedMap: Map<string, SavedTensor> | null = null;
   private attrsObj: Record<string, unknown> | null = null;
   private hookMap: Map<number, TensorHook[]> | null = null;
@@ -98,7 +101,14 @@ export class Node {
 
   /** Tensors saved for backward, by PyTorch's name (self, other, result, …). */
   get saved(): ReadonlyMap<string, SavedTensor> {
-    return this.savedMap ?? EMPTY_MAP;
+    return this.savedMap ?? (this.savedOne ? this.savedAsMap() : EMPTY_MAP);
+  }
+  private savedAsMap(): Map<string, SavedTensor> {
+    const m = (this.savedMap = new Map());
+    if (this.savedOne) m.set(this.savedOneKey!, this.savedOne);
+    this.savedOne = null;
+    this.savedOneKey = null;
+    return m;
   }
   /** Non-tensor attributes saved for backward (dims, scalars), as PyTorch exposes them. */
   get attrs(): Record<string, unknown> {
@@ -125,8 +135,14 @@ export class Node {
   readonly origin: Origin = currentOrigin;
   /** For AccumulateGrad: the leaf it accumulates into. */
   variable: Tensor | null = null;
+  private outputsArr: Tensor[] | null = null;
   /** The tensors this node produced (for showing the graph; not used by backward). */
-  outputs: Tensor[] = [];
+  get outputs(): Tensor[] {
+    return (this.outputsArr ??= []);
+  }
+  set outputs(o: Tensor[]) {
+    this.outputsArr = o;
+  }
 
   constructor(
     readonly name: string,
@@ -150,6 +166,11 @@ export class Node {
 
   /** An in-place op made `to` the output that `from` was: saved references follow it. */
   retargetSaved(from: Tensor, to: Tensor): void {
+    if (this.savedOne) {
+      const r = this.savedOne.retarget(from, to);
+      if (r) this.savedOne = r;
+      return;
+    }
     if (!this.savedMap) return;
     for (const [k, s] of this.savedMap) {
       const r = s.retarget(from, to);
@@ -158,17 +179,28 @@ export class Node {
   }
 
   save(key: string, t: Tensor | null, isOutput = false): void {
-    (this.savedMap ??= new Map()).set(key, new SavedTensor(t, this, isOutput));
+    const s = new SavedTensor(t, this, isOutput);
+    if (this.savedMap === null && (this.savedOne === null || this.savedOneKey === key)) {
+      this.savedOneKey = key;
+      this.savedOne = s;
+    } else {
+      (this.savedMap ?? this.savedAsMap()).set(key, s);
+    }
   }
 
   unpack(key: string): Tensor {
-    const s = this.savedMap?.get(key);
+    const s = this.savedOne !== null && this.savedOneKey === key ? this.savedOne : this.savedMap?.get(key);
     const t = s ? s.unpack() : null;
     if (!t) throw new TorchError('RuntimeError', `internal: ${this.name} has no saved ${key}`);
     return t;
   }
 
   release(): void {
+    if (this.savedOne) {
+      this.released = true;
+      this.savedOne.release();
+      return;
+    }
     if (!this.savedMap || this.savedMap.size === 0) return;
     this.released = true;
     for (const s of this.savedMap.values()) s.release();
