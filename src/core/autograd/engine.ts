@@ -149,13 +149,53 @@ export function* backwardSteps(
   const edges = roots.map(rootEdge);
 
   // Every node reachable from the roots gets one slot: its dependency count (how many edges
-  // lead into it), its input buffer and the contributions summed into it. One Map lookup per
-  // node and per edge; the slot's fields do the rest.
-  const slots = new Map<Node, Slot>();
+  // lead into it), its input buffer and the contributions summed into it. The slot hangs on
+  // the node itself (node.passSlot, stamped with this pass's number), unless another pass is
+  // still running (a backward inside a hook): that one keeps its slots in a Map.
+  const pass = nodeSlotsInUse ? 0 : ++passNumber;
+  const map = pass === 0 ? new Map<Node, Slot>() : null;
+  const reached: Node[] = [];
+  const slotOf = (n: Node): Slot | undefined =>
+    map !== null ? map.get(n) : n.passNumber === pass ? (n.passSlot as Slot) : undefined;
+  const newSlot = (n: Node): Slot => {
+    const s = new Slot();
+    if (map !== null) map.set(n, s);
+    else {
+      n.passNumber = pass;
+      n.passSlot = s;
+    }
+    reached.push(n);
+    return s;
+  };
+  if (map === null) nodeSlotsInUse = true;
+  try {
+    return yield* execute(edges, rootGrads, options, recordEvents, createGraph, slotOf, newSlot, reached);
+  } finally {
+    if (map === null) {
+      nodeSlotsInUse = false;
+      for (let i = 0; i < reached.length; i++) reached[i].passSlot = null;
+    }
+  }
+}
+
+/** Whether a pass is keeping its slots on the nodes (one pass at a time may). */
+let nodeSlotsInUse = false;
+let passNumber = 0;
+
+function* execute(
+  edges: Edge[],
+  rootGrads: Tensor[],
+  options: BackwardOptions,
+  recordEvents: boolean,
+  createGraph: boolean,
+  slotOf: (n: Node) => Slot | undefined,
+  newSlot: (n: Node) => Slot,
+  reached: Node[],
+): Generator<BackwardEvent, (Tensor | null)[] | undefined> {
   const stack: Node[] = [];
   for (const e of edges) {
-    if (!slots.has(e.node)) {
-      slots.set(e.node, new Slot());
+    if (!slotOf(e.node)) {
+      newSlot(e.node);
       stack.push(e.node);
     }
   }
@@ -164,10 +204,9 @@ export function* backwardSteps(
     for (let i = 0; i < next.length; i++) {
       const e = next[i];
       if (!e) continue;
-      let slot = slots.get(e.node);
+      let slot = slotOf(e.node);
       if (!slot) {
-        slot = new Slot();
-        slots.set(e.node, slot);
+        slot = newSlot(e.node);
         stack.push(e.node);
       }
       slot.deps++;
@@ -189,7 +228,7 @@ export function* backwardSteps(
       list.push({ inputNr: e.inputNr, slot });
       capture.set(e.node, list);
     });
-    needed = markNeeded(new Set(slots.keys()), capture);
+    needed = markNeeded(new Set(reached), capture);
   }
   const capturing = capture.size > 0;
 
@@ -209,9 +248,9 @@ export function* backwardSteps(
   };
 
   const queue = new ReadyQueue();
-  for (let i = 0; i < edges.length; i++) addToBuffer(slots.get(edges[i].node)!, edges[i].node, edges[i].inputNr, rootGrads[i], null);
+  for (let i = 0; i < edges.length; i++) addToBuffer(slotOf(edges[i].node)!, edges[i].node, edges[i].inputNr, rootGrads[i], null);
   for (const e of edges) {
-    const slot = slots.get(e.node)!;
+    const slot = slotOf(e.node)!;
     if (slot.deps === 0 && !slot.enqueued) {
       slot.enqueued = true;
       queue.push(e.node);
@@ -220,7 +259,7 @@ export function* backwardSteps(
 
   while (queue.size > 0) {
     const node = queue.pop();
-    const slot = slots.get(node)!;
+    const slot = slotOf(node)!;
     let gradIn = slot.buffer ?? nulls(node.numOutputs);
     slot.buffer = null;
 
@@ -268,7 +307,7 @@ export function* backwardSteps(
     for (let i = 0; i < next.length; i++) {
       const e = next[i];
       if (!e) continue;
-      const target = slots.get(e.node)!;
+      const target = slotOf(e.node)!;
       const g = runs ? gradOut[i] : null;
       if (g) addToBuffer(target, e.node, e.inputNr, fitGradient(g, node, i), node);
       const left = --target.deps;

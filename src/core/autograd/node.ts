@@ -133,6 +133,9 @@ export class Node {
     else this.retainedMap?.delete(outputNr);
   }
   readonly origin: Origin = currentOrigin;
+  /** The backward pass running through this node keeps its per-node state here (engine.ts). */
+  passNumber = 0;
+  passSlot: unknown = null;
   /** For AccumulateGrad: the leaf it accumulates into. */
   variable: Tensor | null = null;
   private outputsArr: Tensor[] | null = null;
