@@ -118,9 +118,13 @@ class Slot {
 
 const EMPTY: (Tensor | null)[] = [];
 
+// Arrays the engine keeps (gradients, contributions, events' lists) are made at their final
+// size: an array grown by push() from [] reserves 16 slots, and a long backward keeps them all.
 function nulls(n: number): (Tensor | null)[] {
-  const out: (Tensor | null)[] = [];
-  for (let i = 0; i < n; i++) out.push(null);
+  if (n === 1) return [null];
+  if (n === 2) return [null, null];
+  const out = new Array<Tensor | null>(n);
+  for (let i = 0; i < n; i++) out[i] = null;
   return out;
 }
 
@@ -240,10 +244,12 @@ function* execute(
     if (recordEvents) {
       let c = slot.contribs;
       if (!c) {
-        c = slot.contribs = [];
-        for (let i = 0; i < node.numOutputs; i++) c.push([]);
+        c = slot.contribs = new Array<Contribution[]>(node.numOutputs);
+        for (let i = 0; i < node.numOutputs; i++) c[i] = [];
       }
-      c[inputNr].push({ from, grad: g });
+      const list = c[inputNr];
+      if (list.length === 0) c[inputNr] = [{ from, grad: g }];
+      else list.push({ from, grad: g });
     }
   };
 
@@ -292,8 +298,8 @@ function* execute(
     }
 
     if (recordEvents) {
-      const sent: (Tensor | null)[] = [];
-      for (let i = 0; i < next.length; i++) sent.push(next[i] && gradOut[i] ? gradOut[i] : null);
+      const sent = nulls(next.length);
+      for (let i = 0; i < next.length; i++) if (next[i] && gradOut[i]) sent[i] = gradOut[i];
       yield {
         node,
         gradIn,

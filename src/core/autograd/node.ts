@@ -138,13 +138,20 @@ export class Node {
   passSlot: unknown = null;
   /** For AccumulateGrad: the leaf it accumulates into. */
   variable: Tensor | null = null;
-  private outputsArr: Tensor[] | null = null;
+  /** The outputs, or the only output until someone asks for the array (record() sets it). */
+  private outs: Tensor[] | Tensor | null = null;
   /** The tensors this node produced (for showing the graph; not used by backward). */
   get outputs(): Tensor[] {
-    return (this.outputsArr ??= []);
+    const o = this.outs;
+    if (Array.isArray(o)) return o;
+    return (this.outs = o === null ? [] : [o]);
   }
   set outputs(o: Tensor[]) {
-    this.outputsArr = o;
+    this.outs = o;
+  }
+  /** What record() gives: a single output is kept without its array. */
+  setOutputs(o: readonly Tensor[]): void {
+    this.outs = o.length === 1 ? o[0] : (o as Tensor[]);
   }
 
   constructor(
@@ -220,6 +227,16 @@ export function accumulatorOf(leaf: Tensor): Node {
   return leaf.accumulator;
 }
 
+const scalarMetaOf = (dtype: DType): InputMeta => Object.freeze({ shape: Object.freeze([]) as unknown as number[], dtype });
+const SCALAR_META: Record<DType, InputMeta> = {
+  float32: scalarMetaOf('float32'),
+  float64: scalarMetaOf('float64'),
+  int64: scalarMetaOf('int64'),
+  int32: scalarMetaOf('int32'),
+  bool: scalarMetaOf('bool'),
+};
+const scalarMeta = (dtype: DType): InputMeta => SCALAR_META[dtype];
+
 /** The edge a gradient for tensor t flows along, or null if t does not require grad. */
 export function gradientEdge(t: Tensor | null): Edge | null {
   if (!t || !t.requiresGrad) return null;
@@ -249,14 +266,15 @@ export function record(name: string, inputs: readonly (Tensor | null)[], outputs
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i];
     next[i] = gradientEdge(t);
-    // shapes are never mutated in place (ops make new arrays), so the input's own array is kept
-    meta[i] = t ? { shape: t.shape, dtype: t.dtype } : null;
+    // shapes are never mutated in place (ops make new arrays), so the input's own array is kept;
+    // 0-d inputs share one frozen meta per dtype
+    meta[i] = t ? (t.shape.length === 0 ? scalarMeta(t.dtype) : { shape: t.shape, dtype: t.dtype }) : null;
   }
   const node = new Node(name, next, meta, outputs.length, vjp);
   for (let i = 0; i < outputs.length; i++) {
     outputs[i].gradFn = node;
     outputs[i].outputNr = i;
   }
-  node.outputs = outputs as Tensor[];
+  node.setOutputs(outputs);
   return node;
 }
