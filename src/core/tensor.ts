@@ -20,23 +20,24 @@ let nextTensorId = 1;
 /** The shape and strides of every 0-d tensor made by fromData: frozen, so a mutation would throw. */
 const EMPTY_DIMS = Object.freeze([]) as unknown as number[];
 
+/** The fields few tensors set, kept apart so that every other tensor is smaller. */
+class TensorRare {
+  leafRequiresGrad = false;
+  retainsGrad = false;
+  isParameter = false;
+  viewBase: Tensor | null = null;
+  hooks: TensorHook[] | null = null;
+  accumulator: Node | null = null;
+}
+
 export class Tensor {
   readonly id = nextTensorId++;
-  /** For leaves: whether gradients accumulate into .grad. Non-leaves require grad iff they have a grad_fn. */
-  private leafRequiresGrad = false;
   gradFn: Node | null = null;
   /** Which output of gradFn this tensor is. */
   outputNr = 0;
   grad: Tensor | null = null;
-  retainsGrad = false;
-  /** nn.Parameter: prints as "Parameter containing:". */
-  isParameter = false;
-  /** The tensor this one is a view of (shares storage and version counter). */
-  viewBase: Tensor | null = null;
-  /** register_hook on a leaf (created on first use: most tensors never have one). */
-  hooks: TensorHook[] | null = null;
-  /** The AccumulateGrad node of a leaf, created on first use and reused, as PyTorch does. */
-  accumulator: Node | null = null;
+  /** leafRequiresGrad, retainsGrad, isParameter, viewBase, hooks, accumulator: made on the first write of one. */
+  private rare: TensorRare | null = null;
   /** Created on first use (most tensors are never modified in place, viewed or detached). */
   private vc: VersionCounter | null = null;
   /** What the front end said was running when this tensor was made (e.g. its source range). */
@@ -71,12 +72,51 @@ export class Tensor {
   }
 
   get requiresGrad(): boolean {
-    return this.gradFn !== null || this.leafRequiresGrad;
+    return this.gradFn !== null || (this.rare !== null && this.rare.leafRequiresGrad);
   }
 
   /** Sets requires_grad on a leaf (callers check the leaf / dtype rules). */
   setRequiresGrad(v: boolean): void {
-    this.leafRequiresGrad = v;
+    if (v || this.rare !== null) this.rareFields().leafRequiresGrad = v;
+  }
+
+  private rareFields(): TensorRare {
+    return (this.rare ??= new TensorRare());
+  }
+
+  get retainsGrad(): boolean {
+    return this.rare !== null && this.rare.retainsGrad;
+  }
+  set retainsGrad(v: boolean) {
+    if (v || this.rare !== null) this.rareFields().retainsGrad = v;
+  }
+  /** nn.Parameter: prints as "Parameter containing:". */
+  get isParameter(): boolean {
+    return this.rare !== null && this.rare.isParameter;
+  }
+  set isParameter(v: boolean) {
+    if (v || this.rare !== null) this.rareFields().isParameter = v;
+  }
+  /** The tensor this one is a view of (shares storage and version counter). */
+  get viewBase(): Tensor | null {
+    return this.rare === null ? null : this.rare.viewBase;
+  }
+  set viewBase(v: Tensor | null) {
+    if (v !== null || this.rare !== null) this.rareFields().viewBase = v;
+  }
+  /** register_hook on a leaf (created on first use: most tensors never have one). */
+  get hooks(): TensorHook[] | null {
+    return this.rare === null ? null : this.rare.hooks;
+  }
+  set hooks(v: TensorHook[] | null) {
+    if (v !== null || this.rare !== null) this.rareFields().hooks = v;
+  }
+  /** The AccumulateGrad node of a leaf, created on first use and reused, as PyTorch does. */
+  get accumulator(): Node | null {
+    return this.rare === null ? null : this.rare.accumulator;
+  }
+  set accumulator(v: Node | null) {
+    if (v !== null || this.rare !== null) this.rareFields().accumulator = v;
   }
 
   get ndim(): number {

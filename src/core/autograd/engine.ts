@@ -109,6 +109,8 @@ function fitGradient(g: Tensor, node: Node, index: number): Tensor {
 
 /** What the engine keeps per node during one backward pass. */
 class Slot {
+  /** The pass that made it (when kept on the node). */
+  pass = 0;
   /** Edges from nodes that have not run yet. */
   deps = 0;
   enqueued = false;
@@ -160,12 +162,12 @@ export function* backwardSteps(
   const map = pass === 0 ? new Map<Node, Slot>() : null;
   const reached: Node[] = [];
   const slotOf = (n: Node): Slot | undefined =>
-    map !== null ? map.get(n) : n.passNumber === pass ? (n.passSlot as Slot) : undefined;
+    map !== null ? map.get(n) : n.passSlot !== null && (n.passSlot as Slot).pass === pass ? (n.passSlot as Slot) : undefined;
   const newSlot = (n: Node): Slot => {
     const s = new Slot();
     if (map !== null) map.set(n, s);
     else {
-      n.passNumber = pass;
+      s.pass = pass;
       n.passSlot = s;
     }
     reached.push(n);

@@ -84,6 +84,12 @@ export const getCurrentOrigin = (): Origin => currentOrigin;
 
 let nextNodeId = 1;
 
+class NodeRare {
+  hookMap: Map<number, TensorHook[]> | null = null;
+  retainedMap: Map<number, Tensor> | null = null;
+  variable: Tensor | null = null;
+}
+
 /** A node of the backward graph (a grad_fn). */
 export class Node {
   readonly id = nextNodeId++;
@@ -96,8 +102,8 @@ export class Node {
   private savedOne: SavedTensor | null = null;
   private savedMap: Map<string, SavedTensor> | null = null;
   private attrsObj: Record<string, unknown> | null = null;
-  private hookMap: Map<number, TensorHook[]> | null = null;
-  private retainedMap: Map<number, Tensor> | null = null;
+  /** Hooks, retained outputs and AccumulateGrad's variable: made when one is first set. */
+  private rare: NodeRare | null = null;
 
   /** Tensors saved for backward, by PyTorch's name (self, other, result, …). */
   get saved(): ReadonlyMap<string, SavedTensor> {
@@ -116,28 +122,35 @@ export class Node {
   }
   /** Hooks on the gradient of each output (register_hook on the non-leaf tensor). */
   get preHooks(): ReadonlyMap<number, TensorHook[]> {
-    return this.hookMap ?? EMPTY_MAP;
+    return this.rare?.hookMap ?? EMPTY_MAP;
   }
   addPreHook(outputNr: number, hook: TensorHook): void {
-    const m = (this.hookMap ??= new Map());
+    const m = (this.rareFields().hookMap ??= new Map());
     const list = m.get(outputNr) ?? [];
     list.push(hook);
     m.set(outputNr, list);
   }
   /** Non-leaf tensors that called retain_grad(), by output number. */
   get retained(): ReadonlyMap<number, Tensor> {
-    return this.retainedMap ?? EMPTY_MAP;
+    return this.rare?.retainedMap ?? EMPTY_MAP;
   }
   retain(outputNr: number, t: Tensor | null): void {
-    if (t) (this.retainedMap ??= new Map()).set(outputNr, t);
-    else this.retainedMap?.delete(outputNr);
+    if (t) (this.rareFields().retainedMap ??= new Map()).set(outputNr, t);
+    else this.rare?.retainedMap?.delete(outputNr);
   }
   readonly origin: Origin = currentOrigin;
   /** The backward pass running through this node keeps its per-node state here (engine.ts). */
-  passNumber = 0;
   passSlot: unknown = null;
   /** For AccumulateGrad: the leaf it accumulates into. */
-  variable: Tensor | null = null;
+  get variable(): Tensor | null {
+    return this.rare === null ? null : this.rare.variable;
+  }
+  set variable(v: Tensor | null) {
+    if (v !== null || this.rare !== null) this.rareFields().variable = v;
+  }
+  private rareFields(): NodeRare {
+    return (this.rare ??= new NodeRare());
+  }
   /** The outputs, or the only output until someone asks for the array (record() sets it). */
   private outs: Tensor[] | Tensor | null = null;
   /** The tensors this node produced (for showing the graph; not used by backward). */
