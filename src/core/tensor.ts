@@ -1,6 +1,6 @@
 import { allocate, castScalar, DType, Storage } from './dtype';
 import { contiguousStrides, numel, Shape } from './shape';
-import { getCurrentOrigin, type Node } from './autograd/node';
+import { getCurrentOrigin, setCurrentOrigin, type Node } from './autograd/node';
 
 /** A tensor's memory, shared by all its views. */
 export class StorageBox {
@@ -16,6 +16,14 @@ export class VersionCounter {
 export type TensorHook = (grad: Tensor) => Tensor | null | undefined;
 
 let nextTensorId = 1;
+/** Set by remakeWrappedNumber: the id the next tensor takes instead of a new one. */
+let reusedId = 0;
+function takeId(): number {
+  if (reusedId === 0) return nextTensorId++;
+  const id = reusedId;
+  reusedId = 0;
+  return id;
+}
 
 /** The shape and strides of every 0-d tensor made by fromData: frozen, so a mutation would throw. */
 const EMPTY_DIMS = Object.freeze([]) as unknown as number[];
@@ -31,7 +39,7 @@ class TensorRare {
 }
 
 export class Tensor {
-  readonly id = nextTensorId++;
+  readonly id: number = takeId();
   gradFn: Node | null = null;
   /** Which output of gradFn this tensor is. */
   outputNr = 0;
@@ -59,6 +67,24 @@ export class Tensor {
 
   static zeros(shape: Shape, dtype: DType): Tensor {
     return Tensor.fromData(allocate(dtype, numel(shape)), shape, dtype);
+  }
+
+  /**
+   * A 0-d tensor made again from what was kept of one (its id, origin, dtype and value): a
+   * wrapped Python number saved for backward is only made into a tensor when unpacked.
+   */
+  static remakeWrappedNumber(id: number, origin: unknown, dtype: DType, value: number): Tensor {
+    const data = allocate(dtype, 1);
+    data[0] = value;
+    const prevOrigin = getCurrentOrigin();
+    setCurrentOrigin(origin);
+    reusedId = id;
+    try {
+      return Tensor.fromData(data, [], dtype);
+    } finally {
+      reusedId = 0;
+      setCurrentOrigin(prevOrigin);
+    }
   }
 
   static scalar(v: number, dtype: DType): Tensor {

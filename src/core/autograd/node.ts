@@ -1,7 +1,7 @@
 import { DType, legacyTypeName } from '../dtype';
 import { TorchError } from '../errors';
 import { shapeStr } from '../shape';
-import type { Tensor, TensorHook } from '../tensor';
+import { Tensor, type TensorHook } from '../tensor';
 import { isGradEnabled } from './gradMode';
 
 /** An edge of the graph: the node that receives a gradient, and which of its inputs it is. */
@@ -30,8 +30,8 @@ export class SavedTensor {
   readonly producerName: string | null;
   readonly producerOutputNr: number;
   constructor(
-    private tensor: Tensor | null,
-    private owner: Node,
+    protected tensor: Tensor | null,
+    protected owner: Node,
     isOutput: boolean,
   ) {
     this.version = tensor ? tensor.version : 0;
@@ -64,6 +64,39 @@ export class SavedTensor {
   /** After an in-place op rebased `to`'s history onto this node, the saved output is `to` itself. */
   retarget(from: Tensor, to: Tensor): SavedTensor | null {
     return this.tensor === from ? new SavedTensor(to, this.owner, true) : null;
+  }
+}
+
+/**
+ * A saved wrapped number (the 0-d tensor an op made of a Python scalar operand, which nothing
+ * else holds): kept as its id, origin, dtype and value, and made into the same tensor again
+ * the first time it is unpacked. Its version is 0 and it has no grad_fn, as the tensor had.
+ */
+class SavedWrappedNumber extends SavedTensor {
+  private readonly tensorId: number;
+  private readonly tensorOrigin: unknown;
+  private readonly dtype: DType;
+  private readonly value: number;
+  private made = false;
+  constructor(t: Tensor, owner: Node) {
+    super(null, owner, false);
+    this.tensorId = t.id;
+    this.tensorOrigin = t.origin;
+    this.dtype = t.dtype;
+    this.value = t.item();
+  }
+
+  override unpack(): Tensor | null {
+    if (!this.made && !this.owner.released) {
+      this.made = true;
+      this.tensor = Tensor.remakeWrappedNumber(this.tensorId, this.tensorOrigin, this.dtype, this.value);
+    }
+    return super.unpack();
+  }
+
+  override release(): void {
+    this.made = true;
+    super.release();
   }
 }
 
@@ -202,7 +235,18 @@ export class Node {
   }
 
   save(key: string, t: Tensor | null, isOutput = false): void {
-    const s = new SavedTensor(t, this, isOutput);
+    this.keepSaved(key, new SavedTensor(t, this, isOutput));
+  }
+
+  /**
+   * save() for a wrapped number: a 0-d tensor the op made of a Python scalar, with no grad_fn,
+   * at version 0, that nothing but this node holds. It is kept as a number until unpacked.
+   */
+  saveWrappedNumber(key: string, t: Tensor): void {
+    this.keepSaved(key, new SavedWrappedNumber(t, this));
+  }
+
+  private keepSaved(key: string, s: SavedTensor): void {
     if (this.savedMap === null && (this.savedOne === null || this.savedOneKey === key)) {
       this.savedOneKey = key;
       this.savedOne = s;

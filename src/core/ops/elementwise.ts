@@ -74,8 +74,15 @@ export function mul(a: Operand, b: Operand): Tensor {
   const out = binaryMap(ta, tb, dt, dt === 'bool' ? AND_FN : MUL_FN);
   const node = record('MulBackward0', [tin(a), tin(b)], [out], MUL_VJP);
   if (node) {
-    if (node.next[1]) node.save('self', ta);
-    if (node.next[0]) node.save('other', tb);
+    // a Python scalar operand's wrapped tensor is saved as a number until backward needs it
+    if (node.next[1]) {
+      if (isTensor(a)) node.save('self', ta);
+      else node.saveWrappedNumber('self', ta);
+    }
+    if (node.next[0]) {
+      if (isTensor(b)) node.save('other', tb);
+      else node.saveWrappedNumber('other', tb);
+    }
   }
   return out;
 }
