@@ -116,6 +116,40 @@ class Slot {
   enqueued = false;
   buffer: (Tensor | null)[] | null = null;
   contribs: Contribution[][] | null = null;
+  /** The only contribution so far to a one-output node, before contribs is made. */
+  oneFrom: Node | null = null;
+  oneGrad: Tensor | null = null;
+}
+
+/**
+ * A BackwardEvent whose contributions list is made when first read (and then kept): most
+ * nodes have one output that received one gradient, and a long backward keeps every event.
+ */
+class StepEvent implements BackwardEvent {
+  private contribs: Contribution[][] | null;
+  constructor(
+    public node: Node,
+    public gradIn: (Tensor | null)[],
+    contribs: Contribution[][] | null,
+    private oneFrom: Node | null,
+    private oneGrad: Tensor | null,
+    public gradOut: (Tensor | null)[],
+    public accumulation: BackwardEvent['accumulation'],
+  ) {
+    this.contribs = contribs;
+  }
+
+  get contributions(): Contribution[][] {
+    if (this.contribs === null) {
+      this.contribs = this.oneGrad !== null ? [[{ from: this.oneFrom, grad: this.oneGrad }]] : [];
+      this.oneFrom = null;
+      this.oneGrad = null;
+    }
+    return this.contribs;
+  }
+  set contributions(c: Contribution[][]) {
+    this.contribs = c;
+  }
 }
 
 const EMPTY: (Tensor | null)[] = [];
@@ -245,9 +279,20 @@ function* execute(
     b[inputNr] = prev ? add(prev, g) : g;
     if (recordEvents) {
       let c = slot.contribs;
+      if (c === null && slot.oneGrad === null && node.numOutputs === 1) {
+        // the usual case, one output and (so far) one contribution: no arrays yet
+        slot.oneFrom = from;
+        slot.oneGrad = g;
+        return;
+      }
       if (!c) {
         c = slot.contribs = new Array<Contribution[]>(node.numOutputs);
         for (let i = 0; i < node.numOutputs; i++) c[i] = [];
+        if (slot.oneGrad !== null) {
+          c[0] = [{ from: slot.oneFrom, grad: slot.oneGrad }];
+          slot.oneFrom = null;
+          slot.oneGrad = null;
+        }
       }
       const list = c[inputNr];
       if (list.length === 0) c[inputNr] = [{ from, grad: g }];
@@ -302,15 +347,11 @@ function* execute(
     if (recordEvents) {
       const sent = nulls(next.length);
       for (let i = 0; i < next.length; i++) if (next[i] && gradOut[i]) sent[i] = gradOut[i];
-      yield {
-        node,
-        gradIn,
-        contributions: slot.contribs ?? [],
-        gradOut: sent,
-        accumulation,
-      };
+      yield new StepEvent(node, gradIn, slot.contribs, slot.oneFrom, slot.oneGrad, sent, accumulation);
     }
     slot.contribs = null;
+    slot.oneFrom = null;
+    slot.oneGrad = null;
 
     for (let i = 0; i < next.length; i++) {
       const e = next[i];
