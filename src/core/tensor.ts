@@ -25,8 +25,12 @@ function takeId(): number {
   return id;
 }
 
-/** The shape and strides of every 0-d tensor made by fromData: frozen, so a mutation would throw. */
-const EMPTY_DIMS = Object.freeze([]) as unknown as number[];
+/**
+ * The shape and strides of every 0-d tensor made by fromData. Shapes and strides are never
+ * mutated in place (ops copy them first; record() keeps inputs' shapes too). Not frozen:
+ * slice() of a frozen array takes V8's slow path, and kernels slice shapes on every op.
+ */
+const EMPTY_DIMS: number[] = [];
 
 /** The fields few tensors set, kept apart so that every other tensor is smaller. */
 class TensorRare {
