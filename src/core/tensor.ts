@@ -40,6 +40,8 @@ class TensorRare {
   viewBase: Tensor | null = null;
   hooks: TensorHook[] | null = null;
   accumulator: Node | null = null;
+  grad: Tensor | null = null;
+  vc: VersionCounter | null = null;
 }
 
 export class Tensor {
@@ -47,11 +49,8 @@ export class Tensor {
   gradFn: Node | null = null;
   /** Which output of gradFn this tensor is. */
   outputNr = 0;
-  grad: Tensor | null = null;
-  /** leafRequiresGrad, retainsGrad, isParameter, viewBase, hooks, accumulator: made on the first write of one. */
+  /** grad, the version counter, leafRequiresGrad, retainsGrad, isParameter, viewBase, hooks, accumulator: made on the first write of one. */
   private rare: TensorRare | null = null;
-  /** Created on first use (most tensors are never modified in place, viewed or detached). */
-  private vc: VersionCounter | null = null;
   /** What the front end said was running when this tensor was made (e.g. its source range). */
   readonly origin: unknown = getCurrentOrigin();
 
@@ -159,14 +158,23 @@ export class Tensor {
 
   /** The version counter in-place ops bump (shared by views and detach()). */
   get versionCounter(): VersionCounter {
-    return (this.vc ??= new VersionCounter());
+    return (this.rareFields().vc ??= new VersionCounter());
   }
   set versionCounter(c: VersionCounter) {
-    this.vc = c;
+    this.rareFields().vc = c;
   }
 
   get version(): number {
-    return this.vc === null ? 0 : this.vc.value;
+    const vc = this.rare === null ? null : this.rare.vc;
+    return vc === null ? 0 : vc.value;
+  }
+
+  /** The gradient accumulated by backward (leaves, and non-leaves that retain_grad()). */
+  get grad(): Tensor | null {
+    return this.rare === null ? null : this.rare.grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null || this.rare !== null) this.rareFields().grad = g;
   }
 
   bumpVersion(): void {

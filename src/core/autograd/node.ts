@@ -151,7 +151,18 @@ export class Node {
   }
   /** Non-tensor attributes saved for backward (dims, scalars), as PyTorch exposes them. */
   get attrs(): Record<string, unknown> {
-    return (this.attrsObj ??= {});
+    const a = this.attrsObj;
+    if (a === null) return (this.attrsObj = {});
+    // shared attributes (setSharedAttrs) are copied before anyone can write to them
+    return Object.isFrozen(a) ? (this.attrsObj = { ...a }) : a;
+  }
+  /**
+   * Sets the attributes to a frozen object many nodes share (e.g. AddBackward0's default
+   * alpha), copied on the first read of `attrs`: the same properties and values either way.
+   */
+  setSharedAttrs(shared: Readonly<Record<string, unknown>>): void {
+    if (this.attrsObj === null && Object.isFrozen(shared)) this.attrsObj = shared as Record<string, unknown>;
+    else Object.assign(this.attrs, shared);
   }
   /** Hooks on the gradient of each output (register_hook on the non-leaf tensor). */
   get preHooks(): ReadonlyMap<number, TensorHook[]> {
@@ -294,6 +305,48 @@ const SCALAR_META: Record<DType, InputMeta> = {
 };
 const scalarMeta = (dtype: DType): InputMeta => SCALAR_META[dtype];
 
+function metasOf(inputs: readonly (Tensor | null)[]): (InputMeta | null)[] {
+  const meta = new Array<InputMeta | null>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    // shapes are never mutated in place (ops make new arrays), so the input's own array is kept;
+    // 0-d inputs share one frozen meta per dtype
+    meta[i] = t ? (t.shape.length === 0 ? scalarMeta(t.dtype) : { shape: t.shape, dtype: t.dtype }) : null;
+  }
+  return meta;
+}
+
+/** 0 … 4 for a 0-d input of each dtype, 5 for a non-tensor operand, -1 otherwise. */
+function scalarMetaCode(t: Tensor | null): number {
+  if (t === null) return 5;
+  if (t.shape.length !== 0) return -1;
+  switch (t.dtype) {
+    case 'float32':
+      return 0;
+    case 'float64':
+      return 1;
+    case 'int64':
+      return 2;
+    case 'int32':
+      return 3;
+    case 'bool':
+      return 4;
+  }
+}
+
+/** Frozen inputMeta arrays shared by nodes of one or two inputs that are all 0-d or non-tensors. */
+const SHARED_METAS: ((InputMeta | null)[] | undefined)[] = [];
+function sharedScalarMetas(inputs: readonly (Tensor | null)[]): (InputMeta | null)[] | null {
+  const n = inputs.length;
+  if (n !== 1 && n !== 2) return null;
+  const c0 = scalarMetaCode(inputs[0]);
+  if (c0 < 0) return null;
+  const c1 = n === 2 ? scalarMetaCode(inputs[1]) : 6;
+  if (c1 < 0) return null;
+  const key = c0 * 7 + c1;
+  return (SHARED_METAS[key] ??= Object.freeze(metasOf(inputs)) as (InputMeta | null)[]);
+}
+
 /** The edge a gradient for tensor t flows along, or null if t does not require grad. */
 export function gradientEdge(t: Tensor | null): Edge | null {
   if (!t || !t.requiresGrad) return null;
@@ -319,15 +372,8 @@ export function record(name: string, inputs: readonly (Tensor | null)[], outputs
   }
   if (!any) return null;
   const next = new Array<Edge | null>(inputs.length);
-  const meta = new Array<InputMeta | null>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) {
-    const t = inputs[i];
-    next[i] = gradientEdge(t);
-    // shapes are never mutated in place (ops make new arrays), so the input's own array is kept;
-    // 0-d inputs share one frozen meta per dtype
-    meta[i] = t ? (t.shape.length === 0 ? scalarMeta(t.dtype) : { shape: t.shape, dtype: t.dtype }) : null;
-  }
-  const node = new Node(name, next, meta, outputs.length, vjp);
+  for (let i = 0; i < inputs.length; i++) next[i] = gradientEdge(inputs[i]);
+  const node = new Node(name, next, sharedScalarMetas(inputs) ?? metasOf(inputs), outputs.length, vjp);
   for (let i = 0; i < outputs.length; i++) {
     outputs[i].gradFn = node;
     outputs[i].outputNr = i;

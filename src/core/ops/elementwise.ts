@@ -31,6 +31,7 @@ const asDtype = (v: number, dt: DType): number => (dt === 'float32' ? Math.froun
 // not per call (a chain of scalar ops keeps every VJP closure alive until backward).
 const ADD_FN = (x: number, y: number): number => x + y;
 const ADD_VJP: Vjp = ([g]) => [g, g];
+const ALPHA_ONE = Object.freeze({ alpha: 1n });
 const MUL_FN = (x: number, y: number): number => x * y;
 const AND_FN = (x: number, y: number): number => (x && y ? 1 : 0);
 const MUL_VJP: Vjp = ([g], n) => [g && n.next[0] ? mul(g, n.unpack('other')) : null, g && n.next[1] ? mul(g, n.unpack('self')) : null];
@@ -40,7 +41,10 @@ export function add(a: Operand, b: Operand, alpha: Scalar = 1n): Tensor {
   const al = asDtype(scalarValue(alpha), dt);
   const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, al === 1 ? ADD_FN : (x, y) => x + al * y);
   const node = record('AddBackward0', [tin(a), tin(b)], [out], al === 1 ? ADD_VJP : ([g]) => [g, g && al !== 1 ? mul(g, al) : g]);
-  if (node) node.attrs.alpha = alpha;
+  if (node) {
+    if (alpha === 1n) node.setSharedAttrs(ALPHA_ONE);
+    else node.attrs.alpha = alpha;
+  }
   return out;
 }
 
