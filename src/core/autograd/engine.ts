@@ -209,7 +209,151 @@ export function* backwardSteps(
   };
   if (map === null) nodeSlotsInUse = true;
   try {
-    return yield* execute(edges, rootGrads, options, recordEvents, createGraph, slotOf, newSlot, reached);
+    const stack: Node[] = [];
+    for (const e of edges) {
+      if (!slotOf(e.node)) {
+        newSlot(e.node);
+        stack.push(e.node);
+      }
+    }
+    while (stack.length) {
+      const next = stack.pop()!.next;
+      for (let i = 0; i < next.length; i++) {
+        const e = next[i];
+        if (!e) continue;
+        let slot = slotOf(e.node);
+        if (!slot) {
+          slot = newSlot(e.node);
+          stack.push(e.node);
+        }
+        slot.deps++;
+      }
+    }
+
+    // torch.autograd.grad: which nodes must run to reach the inputs, and where to capture.
+    const capture = new Map<Node, { inputNr: number; slot: number }[]>();
+    let needed: Set<Node> | null = null;
+    const captured: (Tensor | null)[] = [];
+    if (options.inputs) {
+      options.inputs.forEach((t, slot) => {
+        captured.push(null);
+        if (!t.requiresGrad) {
+          throw new TorchError('RuntimeError', 'One of the differentiated Tensors does not require grad');
+        }
+        const e = t.gradFn ? { node: t.gradFn, inputNr: t.outputNr } : { node: accumulatorFor(t), inputNr: 0 };
+        const list = capture.get(e.node) ?? [];
+        list.push({ inputNr: e.inputNr, slot });
+        capture.set(e.node, list);
+      });
+      needed = markNeeded(new Set(reached), capture);
+    }
+    const capturing = capture.size > 0;
+
+    const addToBuffer = (slot: Slot, node: Node, inputNr: number, g: Tensor, from: Node | null): void => {
+      let b = slot.buffer;
+      if (!b) b = slot.buffer = nulls(node.numOutputs);
+      const prev = b[inputNr];
+      b[inputNr] = prev ? add(prev, g) : g;
+      if (recordEvents) {
+        let c = slot.contribs;
+        if (c === null && slot.oneGrad === null && node.numOutputs === 1) {
+          // the usual case, one output and (so far) one contribution: no arrays yet
+          slot.oneFrom = from;
+          slot.oneGrad = g;
+          return;
+        }
+        if (!c) {
+          c = slot.contribs = new Array<Contribution[]>(node.numOutputs);
+          for (let i = 0; i < node.numOutputs; i++) c[i] = [];
+          if (slot.oneGrad !== null) {
+            c[0] = [{ from: slot.oneFrom, grad: slot.oneGrad }];
+            slot.oneFrom = null;
+            slot.oneGrad = null;
+          }
+        }
+        const list = c[inputNr];
+        if (list.length === 0) c[inputNr] = [{ from, grad: g }];
+        else list.push({ from, grad: g });
+      }
+    };
+
+    const queue = new ReadyQueue();
+    for (let i = 0; i < edges.length; i++) addToBuffer(slotOf(edges[i].node)!, edges[i].node, edges[i].inputNr, rootGrads[i], null);
+    for (const e of edges) {
+      const slot = slotOf(e.node)!;
+      if (slot.deps === 0 && !slot.enqueued) {
+        slot.enqueued = true;
+        queue.push(e.node);
+      }
+    }
+
+    while (queue.size > 0) {
+      const node = queue.pop();
+      const slot = slotOf(node)!;
+      let gradIn = slot.buffer ?? nulls(node.numOutputs);
+      slot.buffer = null;
+
+      // tensor hooks and retain_grad, on the summed incoming gradient
+      if (hasHooks(node)) gradIn = gradIn.map((g, i) => (g ? runHooks(node, i, g) : g));
+
+      if (capturing) {
+        const caps = capture.get(node);
+        if (caps) for (const c of caps) captured[c.slot] = gradIn[c.inputNr];
+      }
+      const runs = needed ? needed.has(node) && !node.isAccumulateGrad : true;
+
+      const next = node.next;
+      let gradOut: (Tensor | null)[] = EMPTY;
+      let accumulation: BackwardEvent['accumulation'];
+      if (runs) {
+        if (node.isAccumulateGrad) {
+          accumulation = accumulate(node.variable!, gradIn[0], recordEvents, createGraph);
+        } else if (anyGradient(gradIn)) {
+          const prev = setGradEnabled(createGraph);
+          try {
+            gradOut = node.vjp(gradIn, node);
+          } finally {
+            setGradEnabled(prev);
+          }
+        } else {
+          gradOut = nulls(next.length);
+        }
+        if (!options.retainGraph) node.release();
+      }
+
+      if (recordEvents) {
+        const sent = nulls(next.length);
+        for (let i = 0; i < next.length; i++) if (next[i] && gradOut[i]) sent[i] = gradOut[i];
+        yield new StepEvent(node, gradIn, slot.contribs, slot.oneFrom, slot.oneGrad, sent, accumulation);
+      }
+      slot.contribs = null;
+      slot.oneFrom = null;
+      slot.oneGrad = null;
+
+      for (let i = 0; i < next.length; i++) {
+        const e = next[i];
+        if (!e) continue;
+        const target = slotOf(e.node)!;
+        const g = runs ? gradOut[i] : null;
+        if (g) addToBuffer(target, e.node, e.inputNr, fitGradient(g, node, i), node);
+        const left = --target.deps;
+        if (left === 0 && (!needed || needed.has(e.node) || capture.has(e.node))) {
+          target.enqueued = true;
+          queue.push(e.node);
+        }
+      }
+    }
+
+    if (options.inputs) {
+      if (!options.allowUnused && captured.some((g) => g === null)) {
+        throw new TorchError(
+          'RuntimeError',
+          'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
+        );
+      }
+      return captured;
+    }
+    return undefined;
   } finally {
     if (map === null) {
       nodeSlotsInUse = false;
@@ -221,163 +365,6 @@ export function* backwardSteps(
 /** Whether a pass is keeping its slots on the nodes (one pass at a time may). */
 let nodeSlotsInUse = false;
 let passNumber = 0;
-
-function* execute(
-  edges: Edge[],
-  rootGrads: Tensor[],
-  options: BackwardOptions,
-  recordEvents: boolean,
-  createGraph: boolean,
-  slotOf: (n: Node) => Slot | undefined,
-  newSlot: (n: Node) => Slot,
-  reached: Node[],
-): Generator<BackwardEvent, (Tensor | null)[] | undefined> {
-  const stack: Node[] = [];
-  for (const e of edges) {
-    if (!slotOf(e.node)) {
-      newSlot(e.node);
-      stack.push(e.node);
-    }
-  }
-  while (stack.length) {
-    const next = stack.pop()!.next;
-    for (let i = 0; i < next.length; i++) {
-      const e = next[i];
-      if (!e) continue;
-      let slot = slotOf(e.node);
-      if (!slot) {
-        slot = newSlot(e.node);
-        stack.push(e.node);
-      }
-      slot.deps++;
-    }
-  }
-
-  // torch.autograd.grad: which nodes must run to reach the inputs, and where to capture.
-  const capture = new Map<Node, { inputNr: number; slot: number }[]>();
-  let needed: Set<Node> | null = null;
-  const captured: (Tensor | null)[] = [];
-  if (options.inputs) {
-    options.inputs.forEach((t, slot) => {
-      captured.push(null);
-      if (!t.requiresGrad) {
-        throw new TorchError('RuntimeError', 'One of the differentiated Tensors does not require grad');
-      }
-      const e = t.gradFn ? { node: t.gradFn, inputNr: t.outputNr } : { node: accumulatorFor(t), inputNr: 0 };
-      const list = capture.get(e.node) ?? [];
-      list.push({ inputNr: e.inputNr, slot });
-      capture.set(e.node, list);
-    });
-    needed = markNeeded(new Set(reached), capture);
-  }
-  const capturing = capture.size > 0;
-
-  const addToBuffer = (slot: Slot, node: Node, inputNr: number, g: Tensor, from: Node | null): void => {
-    let b = slot.buffer;
-    if (!b) b = slot.buffer = nulls(node.numOutputs);
-    const prev = b[inputNr];
-    b[inputNr] = prev ? add(prev, g) : g;
-    if (recordEvents) {
-      let c = slot.contribs;
-      if (c === null && slot.oneGrad === null && node.numOutputs === 1) {
-        // the usual case, one output and (so far) one contribution: no arrays yet
-        slot.oneFrom = from;
-        slot.oneGrad = g;
-        return;
-      }
-      if (!c) {
-        c = slot.contribs = new Array<Contribution[]>(node.numOutputs);
-        for (let i = 0; i < node.numOutputs; i++) c[i] = [];
-        if (slot.oneGrad !== null) {
-          c[0] = [{ from: slot.oneFrom, grad: slot.oneGrad }];
-          slot.oneFrom = null;
-          slot.oneGrad = null;
-        }
-      }
-      const list = c[inputNr];
-      if (list.length === 0) c[inputNr] = [{ from, grad: g }];
-      else list.push({ from, grad: g });
-    }
-  };
-
-  const queue = new ReadyQueue();
-  for (let i = 0; i < edges.length; i++) addToBuffer(slotOf(edges[i].node)!, edges[i].node, edges[i].inputNr, rootGrads[i], null);
-  for (const e of edges) {
-    const slot = slotOf(e.node)!;
-    if (slot.deps === 0 && !slot.enqueued) {
-      slot.enqueued = true;
-      queue.push(e.node);
-    }
-  }
-
-  while (queue.size > 0) {
-    const node = queue.pop();
-    const slot = slotOf(node)!;
-    let gradIn = slot.buffer ?? nulls(node.numOutputs);
-    slot.buffer = null;
-
-    // tensor hooks and retain_grad, on the summed incoming gradient
-    if (hasHooks(node)) gradIn = gradIn.map((g, i) => (g ? runHooks(node, i, g) : g));
-
-    if (capturing) {
-      const caps = capture.get(node);
-      if (caps) for (const c of caps) captured[c.slot] = gradIn[c.inputNr];
-    }
-    const runs = needed ? needed.has(node) && !node.isAccumulateGrad : true;
-
-    const next = node.next;
-    let gradOut: (Tensor | null)[] = EMPTY;
-    let accumulation: BackwardEvent['accumulation'];
-    if (runs) {
-      if (node.isAccumulateGrad) {
-        accumulation = accumulate(node.variable!, gradIn[0], recordEvents, createGraph);
-      } else if (anyGradient(gradIn)) {
-        const prev = setGradEnabled(createGraph);
-        try {
-          gradOut = node.vjp(gradIn, node);
-        } finally {
-          setGradEnabled(prev);
-        }
-      } else {
-        gradOut = nulls(next.length);
-      }
-      if (!options.retainGraph) node.release();
-    }
-
-    if (recordEvents) {
-      const sent = nulls(next.length);
-      for (let i = 0; i < next.length; i++) if (next[i] && gradOut[i]) sent[i] = gradOut[i];
-      yield new StepEvent(node, gradIn, slot.contribs, slot.oneFrom, slot.oneGrad, sent, accumulation);
-    }
-    slot.contribs = null;
-    slot.oneFrom = null;
-    slot.oneGrad = null;
-
-    for (let i = 0; i < next.length; i++) {
-      const e = next[i];
-      if (!e) continue;
-      const target = slotOf(e.node)!;
-      const g = runs ? gradOut[i] : null;
-      if (g) addToBuffer(target, e.node, e.inputNr, fitGradient(g, node, i), node);
-      const left = --target.deps;
-      if (left === 0 && (!needed || needed.has(e.node) || capture.has(e.node))) {
-        target.enqueued = true;
-        queue.push(e.node);
-      }
-    }
-  }
-
-  if (options.inputs) {
-    if (!options.allowUnused && captured.some((g) => g === null)) {
-      throw new TorchError(
-        'RuntimeError',
-        'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
-      );
-    }
-    return captured;
-  }
-  return undefined;
-}
 
 /** Nodes on some path from the roots to a capture point. */
 function markNeeded(reachable: Set<Node>, capture: Map<Node, unknown>): Set<Node> {
