@@ -122,14 +122,17 @@ class Slot {
 }
 
 /**
- * A BackwardEvent whose contributions list is made when first read (and then kept): most
- * nodes have one output that received one gradient, and a long backward keeps every event.
+ * A BackwardEvent whose contributions list (and one-element gradIn) is made when first read,
+ * and then kept: most nodes have one output that received one gradient, and a long backward
+ * keeps every event.
  */
 class StepEvent implements BackwardEvent {
   private contribs: Contribution[][] | null;
+  /** gradIn, or its only element until gradIn is first read. */
+  private gin: (Tensor | null)[] | Tensor | null;
   constructor(
     public node: Node,
-    public gradIn: (Tensor | null)[],
+    gradIn: (Tensor | null)[],
     contribs: Contribution[][] | null,
     private oneFrom: Node | null,
     private oneGrad: Tensor | null,
@@ -137,6 +140,15 @@ class StepEvent implements BackwardEvent {
     public accumulation: BackwardEvent['accumulation'],
   ) {
     this.contribs = contribs;
+    this.gin = gradIn.length === 1 ? gradIn[0] : gradIn;
+  }
+
+  get gradIn(): (Tensor | null)[] {
+    const g = this.gin;
+    return Array.isArray(g) ? g : (this.gin = [g]);
+  }
+  set gradIn(g: (Tensor | null)[]) {
+    this.gin = g;
   }
 
   get contributions(): Contribution[][] {
