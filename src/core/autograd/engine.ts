@@ -136,11 +136,24 @@ class StepEvent implements BackwardEvent {
     contribs: Contribution[][] | null,
     private oneFrom: Node | null,
     private oneGrad: Tensor | null,
-    public gradOut: (Tensor | null)[],
+    private gout: (Tensor | null)[] | Tensor | null,
+    private goutAt: number,
     public accumulation: BackwardEvent['accumulation'],
   ) {
     this.contribs = contribs;
     this.gin = gradIn.length === 1 ? gradIn[0] : gradIn;
+  }
+
+  /** What was sent along each of node.next: kept as the one gradient sent (at goutAt, -1 for none) until first read. */
+  get gradOut(): (Tensor | null)[] {
+    const g = this.gout;
+    if (Array.isArray(g)) return g;
+    const sent = nulls(this.node.next.length);
+    if (this.goutAt >= 0) sent[this.goutAt] = g;
+    return (this.gout = sent);
+  }
+  set gradOut(g: (Tensor | null)[]) {
+    this.gout = g;
   }
 
   get gradIn(): (Tensor | null)[] {
@@ -334,9 +347,24 @@ export function* backwardSteps(
       }
 
       if (recordEvents) {
-        const sent = nulls(next.length);
-        for (let i = 0; i < next.length; i++) if (next[i] && gradOut[i]) sent[i] = gradOut[i];
-        yield new StepEvent(node, gradIn, slot.contribs, slot.oneFrom, slot.oneGrad, sent, accumulation);
+        // what was sent along each edge; kept as a single gradient when at most one was sent
+        let sentAt = -1;
+        let many = false;
+        for (let i = 0; i < next.length; i++) {
+          if (next[i] && gradOut[i]) {
+            if (sentAt >= 0) {
+              many = true;
+              break;
+            }
+            sentAt = i;
+          }
+        }
+        let sent: (Tensor | null)[] | Tensor | null = sentAt >= 0 ? gradOut[sentAt] : null;
+        if (many) {
+          sent = nulls(next.length);
+          for (let i = 0; i < next.length; i++) if (next[i] && gradOut[i]) sent[i] = gradOut[i];
+        }
+        yield new StepEvent(node, gradIn, slot.contribs, slot.oneFrom, slot.oneGrad, sent, many ? -1 : sentAt, accumulation);
       }
       slot.contribs = null;
       slot.oneFrom = null;
