@@ -233,6 +233,7 @@ export function* backwardSteps(
     return s;
   };
   if (map === null) nodeSlotsInUse = true;
+  let released = 0;
   try {
     const stack: Node[] = [];
     for (const e of edges) {
@@ -315,6 +316,11 @@ export function* backwardSteps(
     while (queue.size > 0) {
       const node = queue.pop();
       const slot = slotOf(node)!;
+      // a node runs once, after every edge into it: nothing looks its slot up again
+      if (map === null) {
+        node.passSlot = null;
+        released++;
+      }
       let gradIn = slot.buffer ?? nulls(node.numOutputs);
       slot.buffer = null;
 
@@ -397,7 +403,7 @@ export function* backwardSteps(
   } finally {
     if (map === null) {
       nodeSlotsInUse = false;
-      for (let i = 0; i < reached.length; i++) reached[i].passSlot = null;
+      if (released < reached.length) for (let i = 0; i < reached.length; i++) reached[i].passSlot = null;
     }
   }
 }
