@@ -10,7 +10,37 @@ export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array;
 export const isFloating = (d: DType): boolean => d === 'float32' || d === 'float64';
 export const isIntegral = (d: DType): boolean => d === 'int64' || d === 'int32' || d === 'bool';
 
+/**
+ * One-element arrays (0-d results, wrapped scalars: most of what a chain of scalar ops makes)
+ * are views into a shared zeroed buffer, each at its own 8-byte-aligned offset, never reused:
+ * a view costs half of a standalone typed array. Only `.buffer`/`.byteOffset` tell them apart.
+ */
+const SLAB_BYTES = 2048;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+function allocateOne(dtype: DType): Storage {
+  if (slabUsed === SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += 8;
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(slab, at, 1);
+    case 'float64':
+    case 'int64':
+      return new Float64Array(slab, at, 1);
+    case 'int32':
+      return new Int32Array(slab, at, 1);
+    case 'bool':
+      return new Uint8Array(slab, at, 1);
+  }
+}
+
 export function allocate(dtype: DType, n: number): Storage {
+  if (n === 1) return allocateOne(dtype);
   switch (dtype) {
     case 'float32':
       return new Float32Array(n);

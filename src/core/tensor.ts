@@ -1,6 +1,6 @@
 import { allocate, castScalar, DType, Storage } from './dtype';
 import { contiguousStrides, numel, Shape } from './shape';
-import { getCurrentOrigin, type Node } from './autograd/node';
+import { getCurrentOrigin, setCurrentOrigin, type Node } from './autograd/node';
 
 /** A tensor's memory, shared by all its views. */
 export class StorageBox {
@@ -16,25 +16,41 @@ export class VersionCounter {
 export type TensorHook = (grad: Tensor) => Tensor | null | undefined;
 
 let nextTensorId = 1;
+/** Set by remakeWrappedNumber: the id the next tensor takes instead of a new one. */
+let reusedId = 0;
+function takeId(): number {
+  if (reusedId === 0) return nextTensorId++;
+  const id = reusedId;
+  reusedId = 0;
+  return id;
+}
+
+/**
+ * The shape and strides of every 0-d tensor made by fromData. Shapes and strides are never
+ * mutated in place (ops copy them first; record() keeps inputs' shapes too). Not frozen:
+ * slice() of a frozen array takes V8's slow path, and kernels slice shapes on every op.
+ */
+const EMPTY_DIMS: number[] = [];
+
+/** The fields few tensors set, kept apart so that every other tensor is smaller. */
+class TensorRare {
+  leafRequiresGrad = false;
+  retainsGrad = false;
+  isParameter = false;
+  viewBase: Tensor | null = null;
+  hooks: TensorHook[] | null = null;
+  accumulator: Node | null = null;
+  grad: Tensor | null = null;
+  vc: VersionCounter | null = null;
+}
 
 export class Tensor {
-  readonly id = nextTensorId++;
-  /** For leaves: whether gradients accumulate into .grad. Non-leaves require grad iff they have a grad_fn. */
-  private leafRequiresGrad = false;
+  readonly id: number = takeId();
   gradFn: Node | null = null;
   /** Which output of gradFn this tensor is. */
   outputNr = 0;
-  grad: Tensor | null = null;
-  retainsGrad = false;
-  /** nn.Parameter: prints as "Parameter containing:". */
-  isParameter = false;
-  /** The tensor this one is a view of (shares storage and version counter). */
-  viewBase: Tensor | null = null;
-  /** register_hook on a leaf (created on first use: most tensors never have one). */
-  hooks: TensorHook[] | null = null;
-  /** The AccumulateGrad node of a leaf, created on first use and reused, as PyTorch does. */
-  accumulator: Node | null = null;
-  versionCounter = new VersionCounter();
+  /** grad, the version counter, leafRequiresGrad, retainsGrad, isParameter, viewBase, hooks, accumulator: made on the first write of one. */
+  private rare: TensorRare | null = null;
   /** What the front end said was running when this tensor was made (e.g. its source range). */
   readonly origin: unknown = getCurrentOrigin();
 
@@ -47,11 +63,31 @@ export class Tensor {
   ) {}
 
   static fromData(data: Storage, shape: Shape, dtype: DType): Tensor {
+    // 0-d tensors share one frozen empty shape and strides (shapes are never mutated in place)
+    if (shape.length === 0) return new Tensor(new StorageBox(data), dtype, EMPTY_DIMS, EMPTY_DIMS, 0);
     return new Tensor(new StorageBox(data), dtype, shape.slice(), contiguousStrides(shape), 0);
   }
 
   static zeros(shape: Shape, dtype: DType): Tensor {
     return Tensor.fromData(allocate(dtype, numel(shape)), shape, dtype);
+  }
+
+  /**
+   * A 0-d tensor made again from what was kept of one (its id, origin, dtype and value): a
+   * wrapped Python number saved for backward is only made into a tensor when unpacked.
+   */
+  static remakeWrappedNumber(id: number, origin: unknown, dtype: DType, value: number): Tensor {
+    const data = allocate(dtype, 1);
+    data[0] = value;
+    const prevOrigin = getCurrentOrigin();
+    setCurrentOrigin(origin);
+    reusedId = id;
+    try {
+      return Tensor.fromData(data, [], dtype);
+    } finally {
+      reusedId = 0;
+      setCurrentOrigin(prevOrigin);
+    }
   }
 
   static scalar(v: number, dtype: DType): Tensor {
@@ -65,12 +101,51 @@ export class Tensor {
   }
 
   get requiresGrad(): boolean {
-    return this.gradFn !== null || this.leafRequiresGrad;
+    return this.gradFn !== null || (this.rare !== null && this.rare.leafRequiresGrad);
   }
 
   /** Sets requires_grad on a leaf (callers check the leaf / dtype rules). */
   setRequiresGrad(v: boolean): void {
-    this.leafRequiresGrad = v;
+    if (v || this.rare !== null) this.rareFields().leafRequiresGrad = v;
+  }
+
+  private rareFields(): TensorRare {
+    return (this.rare ??= new TensorRare());
+  }
+
+  get retainsGrad(): boolean {
+    return this.rare !== null && this.rare.retainsGrad;
+  }
+  set retainsGrad(v: boolean) {
+    if (v || this.rare !== null) this.rareFields().retainsGrad = v;
+  }
+  /** nn.Parameter: prints as "Parameter containing:". */
+  get isParameter(): boolean {
+    return this.rare !== null && this.rare.isParameter;
+  }
+  set isParameter(v: boolean) {
+    if (v || this.rare !== null) this.rareFields().isParameter = v;
+  }
+  /** The tensor this one is a view of (shares storage and version counter). */
+  get viewBase(): Tensor | null {
+    return this.rare === null ? null : this.rare.viewBase;
+  }
+  set viewBase(v: Tensor | null) {
+    if (v !== null || this.rare !== null) this.rareFields().viewBase = v;
+  }
+  /** register_hook on a leaf (created on first use: most tensors never have one). */
+  get hooks(): TensorHook[] | null {
+    return this.rare === null ? null : this.rare.hooks;
+  }
+  set hooks(v: TensorHook[] | null) {
+    if (v !== null || this.rare !== null) this.rareFields().hooks = v;
+  }
+  /** The AccumulateGrad node of a leaf, created on first use and reused, as PyTorch does. */
+  get accumulator(): Node | null {
+    return this.rare === null ? null : this.rare.accumulator;
+  }
+  set accumulator(v: Node | null) {
+    if (v !== null || this.rare !== null) this.rareFields().accumulator = v;
   }
 
   get ndim(): number {
@@ -81,8 +156,25 @@ export class Tensor {
     return numel(this.shape);
   }
 
+  /** The version counter in-place ops bump (shared by views and detach()). */
+  get versionCounter(): VersionCounter {
+    return (this.rareFields().vc ??= new VersionCounter());
+  }
+  set versionCounter(c: VersionCounter) {
+    this.rareFields().vc = c;
+  }
+
   get version(): number {
-    return this.versionCounter.value;
+    const vc = this.rare === null ? null : this.rare.vc;
+    return vc === null ? 0 : vc.value;
+  }
+
+  /** The gradient accumulated by backward (leaves, and non-leaves that retain_grad()). */
+  get grad(): Tensor | null {
+    return this.rare === null ? null : this.rare.grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null || this.rare !== null) this.rareFields().grad = g;
   }
 
   bumpVersion(): void {

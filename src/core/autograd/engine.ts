@@ -109,18 +109,83 @@ function fitGradient(g: Tensor, node: Node, index: number): Tensor {
 
 /** What the engine keeps per node during one backward pass. */
 class Slot {
+  /** The pass that made it (when kept on the node). */
+  pass = 0;
   /** Edges from nodes that have not run yet. */
   deps = 0;
   enqueued = false;
   buffer: (Tensor | null)[] | null = null;
   contribs: Contribution[][] | null = null;
+  /** The only contribution so far to a one-output node, before contribs is made. */
+  oneFrom: Node | null = null;
+  oneGrad: Tensor | null = null;
+}
+
+/**
+ * A BackwardEvent whose contributions list (and one-element gradIn) is made when first read,
+ * and then kept: most nodes have one output that received one gradient, and a long backward
+ * keeps every event.
+ */
+class StepEvent implements BackwardEvent {
+  private contribs: Contribution[][] | null;
+  /** gradIn, or its only element until gradIn is first read. */
+  private gin: (Tensor | null)[] | Tensor | null;
+  constructor(
+    public node: Node,
+    gradIn: (Tensor | null)[],
+    contribs: Contribution[][] | null,
+    private oneFrom: Node | null,
+    private oneGrad: Tensor | null,
+    private gout: (Tensor | null)[] | Tensor | null,
+    private goutAt: number,
+    public accumulation: BackwardEvent['accumulation'],
+  ) {
+    this.contribs = contribs;
+    this.gin = gradIn.length === 1 ? gradIn[0] : gradIn;
+  }
+
+  /** What was sent along each of node.next: kept as the one gradient sent (at goutAt, -1 for none) until first read. */
+  get gradOut(): (Tensor | null)[] {
+    const g = this.gout;
+    if (Array.isArray(g)) return g;
+    const sent = nulls(this.node.next.length);
+    if (this.goutAt >= 0) sent[this.goutAt] = g;
+    return (this.gout = sent);
+  }
+  set gradOut(g: (Tensor | null)[]) {
+    this.gout = g;
+  }
+
+  get gradIn(): (Tensor | null)[] {
+    const g = this.gin;
+    return Array.isArray(g) ? g : (this.gin = [g]);
+  }
+  set gradIn(g: (Tensor | null)[]) {
+    this.gin = g;
+  }
+
+  get contributions(): Contribution[][] {
+    if (this.contribs === null) {
+      this.contribs = this.oneGrad !== null ? [[{ from: this.oneFrom, grad: this.oneGrad }]] : [];
+      this.oneFrom = null;
+      this.oneGrad = null;
+    }
+    return this.contribs;
+  }
+  set contributions(c: Contribution[][]) {
+    this.contribs = c;
+  }
 }
 
 const EMPTY: (Tensor | null)[] = [];
 
+// Arrays the engine keeps (gradients, contributions, events' lists) are made at their final
+// size: an array grown by push() from [] reserves 16 slots, and a long backward keeps them all.
 function nulls(n: number): (Tensor | null)[] {
-  const out: (Tensor | null)[] = [];
-  for (let i = 0; i < n; i++) out.push(null);
+  if (n === 1) return [null];
+  if (n === 2) return [null, null];
+  const out = new Array<Tensor | null>(n);
+  for (let i = 0; i < n; i++) out[i] = null;
   return out;
 }
 
@@ -149,147 +214,199 @@ export function* backwardSteps(
   const edges = roots.map(rootEdge);
 
   // Every node reachable from the roots gets one slot: its dependency count (how many edges
-  // lead into it), its input buffer and the contributions summed into it. One Map lookup per
-  // node and per edge; the slot's fields do the rest.
-  const slots = new Map<Node, Slot>();
-  const stack: Node[] = [];
-  for (const e of edges) {
-    if (!slots.has(e.node)) {
-      slots.set(e.node, new Slot());
-      stack.push(e.node);
+  // lead into it), its input buffer and the contributions summed into it. The slot hangs on
+  // the node itself (node.passSlot, stamped with this pass's number), unless another pass is
+  // still running (a backward inside a hook): that one keeps its slots in a Map.
+  const pass = nodeSlotsInUse ? 0 : ++passNumber;
+  const map = pass === 0 ? new Map<Node, Slot>() : null;
+  const reached: Node[] = [];
+  const slotOf = (n: Node): Slot | undefined =>
+    map !== null ? map.get(n) : n.passSlot !== null && (n.passSlot as Slot).pass === pass ? (n.passSlot as Slot) : undefined;
+  const newSlot = (n: Node): Slot => {
+    const s = new Slot();
+    if (map !== null) map.set(n, s);
+    else {
+      s.pass = pass;
+      n.passSlot = s;
     }
-  }
-  while (stack.length) {
-    const next = stack.pop()!.next;
-    for (let i = 0; i < next.length; i++) {
-      const e = next[i];
-      if (!e) continue;
-      let slot = slots.get(e.node);
-      if (!slot) {
-        slot = new Slot();
-        slots.set(e.node, slot);
+    reached.push(n);
+    return s;
+  };
+  if (map === null) nodeSlotsInUse = true;
+  let released = 0;
+  try {
+    const stack: Node[] = [];
+    for (const e of edges) {
+      if (!slotOf(e.node)) {
+        newSlot(e.node);
         stack.push(e.node);
       }
-      slot.deps++;
     }
-  }
-
-  // torch.autograd.grad: which nodes must run to reach the inputs, and where to capture.
-  const capture = new Map<Node, { inputNr: number; slot: number }[]>();
-  let needed: Set<Node> | null = null;
-  const captured: (Tensor | null)[] = [];
-  if (options.inputs) {
-    options.inputs.forEach((t, slot) => {
-      captured.push(null);
-      if (!t.requiresGrad) {
-        throw new TorchError('RuntimeError', 'One of the differentiated Tensors does not require grad');
-      }
-      const e = t.gradFn ? { node: t.gradFn, inputNr: t.outputNr } : { node: accumulatorFor(t), inputNr: 0 };
-      const list = capture.get(e.node) ?? [];
-      list.push({ inputNr: e.inputNr, slot });
-      capture.set(e.node, list);
-    });
-    needed = markNeeded(new Set(slots.keys()), capture);
-  }
-  const capturing = capture.size > 0;
-
-  const addToBuffer = (slot: Slot, node: Node, inputNr: number, g: Tensor, from: Node | null): void => {
-    let b = slot.buffer;
-    if (!b) b = slot.buffer = nulls(node.numOutputs);
-    const prev = b[inputNr];
-    b[inputNr] = prev ? add(prev, g) : g;
-    if (recordEvents) {
-      let c = slot.contribs;
-      if (!c) {
-        c = slot.contribs = [];
-        for (let i = 0; i < node.numOutputs; i++) c.push([]);
-      }
-      c[inputNr].push({ from, grad: g });
-    }
-  };
-
-  const queue = new ReadyQueue();
-  for (let i = 0; i < edges.length; i++) addToBuffer(slots.get(edges[i].node)!, edges[i].node, edges[i].inputNr, rootGrads[i], null);
-  for (const e of edges) {
-    const slot = slots.get(e.node)!;
-    if (slot.deps === 0 && !slot.enqueued) {
-      slot.enqueued = true;
-      queue.push(e.node);
-    }
-  }
-
-  while (queue.size > 0) {
-    const node = queue.pop();
-    const slot = slots.get(node)!;
-    let gradIn = slot.buffer ?? nulls(node.numOutputs);
-    slot.buffer = null;
-
-    // tensor hooks and retain_grad, on the summed incoming gradient
-    if (hasHooks(node)) gradIn = gradIn.map((g, i) => (g ? runHooks(node, i, g) : g));
-
-    if (capturing) {
-      const caps = capture.get(node);
-      if (caps) for (const c of caps) captured[c.slot] = gradIn[c.inputNr];
-    }
-    const runs = needed ? needed.has(node) && !node.isAccumulateGrad : true;
-
-    const next = node.next;
-    let gradOut: (Tensor | null)[] = EMPTY;
-    let accumulation: BackwardEvent['accumulation'];
-    if (runs) {
-      if (node.isAccumulateGrad) {
-        accumulation = accumulate(node.variable!, gradIn[0], recordEvents, createGraph);
-      } else if (anyGradient(gradIn)) {
-        const prev = setGradEnabled(createGraph);
-        try {
-          gradOut = node.vjp(gradIn, node);
-        } finally {
-          setGradEnabled(prev);
+    while (stack.length) {
+      const next = stack.pop()!.next;
+      for (let i = 0; i < next.length; i++) {
+        const e = next[i];
+        if (!e) continue;
+        let slot = slotOf(e.node);
+        if (!slot) {
+          slot = newSlot(e.node);
+          stack.push(e.node);
         }
-        if (createGraph) checkDoubleBackward(node, gradIn, gradOut);
-      } else {
-        gradOut = nulls(next.length);
+        slot.deps++;
       }
-      if (!options.retainGraph) node.release();
     }
 
-    if (recordEvents) {
-      const sent: (Tensor | null)[] = [];
-      for (let i = 0; i < next.length; i++) sent.push(next[i] && gradOut[i] ? gradOut[i] : null);
-      yield {
-        node,
-        gradIn,
-        contributions: slot.contribs ?? [],
-        gradOut: sent,
-        accumulation,
-      };
+    // torch.autograd.grad: which nodes must run to reach the inputs, and where to capture.
+    const capture = new Map<Node, { inputNr: number; slot: number }[]>();
+    let needed: Set<Node> | null = null;
+    const captured: (Tensor | null)[] = [];
+    if (options.inputs) {
+      options.inputs.forEach((t, slot) => {
+        captured.push(null);
+        if (!t.requiresGrad) {
+          throw new TorchError('RuntimeError', 'One of the differentiated Tensors does not require grad');
+        }
+        const e = t.gradFn ? { node: t.gradFn, inputNr: t.outputNr } : { node: accumulatorFor(t), inputNr: 0 };
+        const list = capture.get(e.node) ?? [];
+        list.push({ inputNr: e.inputNr, slot });
+        capture.set(e.node, list);
+      });
+      needed = markNeeded(new Set(reached), capture);
     }
-    slot.contribs = null;
+    const capturing = capture.size > 0;
 
-    for (let i = 0; i < next.length; i++) {
-      const e = next[i];
-      if (!e) continue;
-      const target = slots.get(e.node)!;
-      const g = runs ? gradOut[i] : null;
-      if (g) addToBuffer(target, e.node, e.inputNr, fitGradient(g, node, i), node);
-      const left = --target.deps;
-      if (left === 0 && (!needed || needed.has(e.node) || capture.has(e.node))) {
-        target.enqueued = true;
+    const addToBuffer = (slot: Slot, node: Node, inputNr: number, g: Tensor, from: Node | null): void => {
+      let b = slot.buffer;
+      if (!b) b = slot.buffer = nulls(node.numOutputs);
+      const prev = b[inputNr];
+      b[inputNr] = prev ? add(prev, g) : g;
+      if (recordEvents) {
+        let c = slot.contribs;
+        if (c === null && slot.oneGrad === null && node.numOutputs === 1) {
+          // the usual case, one output and (so far) one contribution: no arrays yet
+          slot.oneFrom = from;
+          slot.oneGrad = g;
+          return;
+        }
+        if (!c) {
+          c = slot.contribs = new Array<Contribution[]>(node.numOutputs);
+          for (let i = 0; i < node.numOutputs; i++) c[i] = [];
+          if (slot.oneGrad !== null) {
+            c[0] = [{ from: slot.oneFrom, grad: slot.oneGrad }];
+            slot.oneFrom = null;
+            slot.oneGrad = null;
+          }
+        }
+        const list = c[inputNr];
+        if (list.length === 0) c[inputNr] = [{ from, grad: g }];
+        else list.push({ from, grad: g });
+      }
+    };
+
+    const queue = new ReadyQueue();
+    for (let i = 0; i < edges.length; i++) addToBuffer(slotOf(edges[i].node)!, edges[i].node, edges[i].inputNr, rootGrads[i], null);
+    for (const e of edges) {
+      const slot = slotOf(e.node)!;
+      if (slot.deps === 0 && !slot.enqueued) {
+        slot.enqueued = true;
         queue.push(e.node);
       }
     }
-  }
 
-  if (options.inputs) {
-    if (!options.allowUnused && captured.some((g) => g === null)) {
-      throw new TorchError(
-        'RuntimeError',
-        'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
-      );
+    while (queue.size > 0) {
+      const node = queue.pop();
+      const slot = slotOf(node)!;
+      // a node runs once, after every edge into it: nothing looks its slot up again
+      if (map === null) {
+        node.passSlot = null;
+        released++;
+      }
+      let gradIn = slot.buffer ?? nulls(node.numOutputs);
+      slot.buffer = null;
+
+      // tensor hooks and retain_grad, on the summed incoming gradient
+      if (hasHooks(node)) gradIn = gradIn.map((g, i) => (g ? runHooks(node, i, g) : g));
+
+      if (capturing) {
+        const caps = capture.get(node);
+        if (caps) for (const c of caps) captured[c.slot] = gradIn[c.inputNr];
+      }
+      const runs = needed ? needed.has(node) && !node.isAccumulateGrad : true;
+
+      const next = node.next;
+      let gradOut: (Tensor | null)[] = EMPTY;
+      let accumulation: BackwardEvent['accumulation'];
+      if (runs) {
+        if (node.isAccumulateGrad) {
+          accumulation = accumulate(node.variable!, gradIn[0], recordEvents, createGraph);
+        } else if (anyGradient(gradIn)) {
+          const prev = setGradEnabled(createGraph);
+          try {
+            gradOut = node.vjp(gradIn, node);
+          } finally {
+            setGradEnabled(prev);
+          }
+          if (createGraph) checkDoubleBackward(node, gradIn, gradOut);
+        } else {
+          gradOut = nulls(next.length);
+        }
+        if (!options.retainGraph) node.release();
+      }
+
+      if (recordEvents) {
+        // what was sent along each edge; kept as a single gradient when at most one was sent
+        let sentAt = -1;
+        let many = false;
+        for (let i = 0; i < next.length; i++) {
+          if (next[i] && gradOut[i]) {
+            if (sentAt >= 0) {
+              many = true;
+              break;
+            }
+            sentAt = i;
+          }
+        }
+        let sent: (Tensor | null)[] | Tensor | null = sentAt >= 0 ? gradOut[sentAt] : null;
+        if (many) {
+          sent = nulls(next.length);
+          for (let i = 0; i < next.length; i++) if (next[i] && gradOut[i]) sent[i] = gradOut[i];
+        }
+        yield new StepEvent(node, gradIn, slot.contribs, slot.oneFrom, slot.oneGrad, sent, many ? -1 : sentAt, accumulation);
+      }
+      slot.contribs = null;
+      slot.oneFrom = null;
+      slot.oneGrad = null;
+
+      for (let i = 0; i < next.length; i++) {
+        const e = next[i];
+        if (!e) continue;
+        const target = slotOf(e.node)!;
+        const g = runs ? gradOut[i] : null;
+        if (g) addToBuffer(target, e.node, e.inputNr, fitGradient(g, node, i), node);
+        const left = --target.deps;
+        if (left === 0 && (!needed || needed.has(e.node) || capture.has(e.node))) {
+          target.enqueued = true;
+          queue.push(e.node);
+        }
+      }
     }
-    return captured;
+
+    if (options.inputs) {
+      if (!options.allowUnused && captured.some((g) => g === null)) {
+        throw new TorchError(
+          'RuntimeError',
+          'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.',
+        );
+      }
+      return captured;
+    }
+    return undefined;
+  } finally {
+    if (map === null) {
+      nodeSlotsInUse = false;
+      if (released < reached.length) for (let i = 0; i < reached.length; i++) reached[i].passSlot = null;
+    }
   }
-  return undefined;
 }
 
 /** Nodes whose gradient is linear in the incoming gradient alone (no input enters the formula). */
@@ -340,6 +457,10 @@ function checkDoubleBackward(node: Node, gradIn: (Tensor | null)[], gradOut: (Te
     if (node.next[i] && g && !g.requiresGrad) lost();
   }
 }
+
+/** Whether a pass is keeping its slots on the nodes (one pass at a time may). */
+let nodeSlotsInUse = false;
+let passNumber = 0;
 
 /** Nodes on some path from the roots to a capture point. */
 function markNeeded(reachable: Set<Node>, capture: Map<Node, unknown>): Set<Node> {

@@ -1,4 +1,4 @@
-import { nextNodeSeq, record, Vjp } from '../autograd/node';
+import { nextNodeSeq, record, type Vjp } from '../autograd/node';
 import { isGradEnabled } from '../autograd/gradMode';
 import { DType, isFloating } from '../dtype';
 import { TorchError } from '../errors';
@@ -28,12 +28,24 @@ function floatResult(...ops: Operand[]): DType {
 /** A Python scalar as the op's dtype holds it (alpha and value arguments are cast like this). */
 const asDtype = (v: number, dt: DType): number => (dt === 'float32' ? Math.fround(v) : v);
 
+// The functions add and mul hand the kernels and record() that capture nothing are made once,
+// not per call (a chain of scalar ops keeps every VJP closure alive until backward).
+const ADD_FN = (x: number, y: number): number => x + y;
+const ADD_VJP: Vjp = ([g]) => [g, g];
+const ALPHA_ONE = Object.freeze({ alpha: 1n });
+const MUL_FN = (x: number, y: number): number => x * y;
+const AND_FN = (x: number, y: number): number => (x && y ? 1 : 0);
+const MUL_VJP: Vjp = ([g], n) => [g && n.next[0] ? mul(g, n.unpack('other')) : null, g && n.next[1] ? mul(g, n.unpack('self')) : null];
+
 export function add(a: Operand, b: Operand, alpha: Scalar = 1n): Tensor {
   const dt = resultType(a, b);
   const al = asDtype(scalarValue(alpha), dt);
-  const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, al === 1 ? (x, y) => x + y : (x, y) => x + al * y);
-  const node = record('AddBackward0', [tin(a), tin(b)], [out], ([g]) => [g, g && al !== 1 ? mul(g, al) : g]);
-  if (node) node.attrs.alpha = alpha;
+  const out = binaryMap(wrap(a, dt), wrap(b, dt), dt, al === 1 ? ADD_FN : (x, y) => x + al * y);
+  const node = record('AddBackward0', [tin(a), tin(b)], [out], al === 1 ? ADD_VJP : ([g]) => [g, g && al !== 1 ? mul(g, al) : g]);
+  if (node) {
+    if (alpha === 1n) node.setSharedAttrs(ALPHA_ONE);
+    else node.attrs.alpha = alpha;
+  }
   return out;
 }
 
@@ -64,14 +76,18 @@ export function mul(a: Operand, b: Operand): Tensor {
   const dt = resultType(a, b);
   const ta = wrap(a, dt);
   const tb = wrap(b, dt);
-  const out = binaryMap(ta, tb, dt, dt === 'bool' ? (x, y) => (x && y ? 1 : 0) : (x, y) => x * y);
-  const node = record('MulBackward0', [tin(a), tin(b)], [out], ([g], n) => [
-    g && n.next[0] ? mul(g, n.unpack('other')) : null,
-    g && n.next[1] ? mul(g, n.unpack('self')) : null,
-  ]);
+  const out = binaryMap(ta, tb, dt, dt === 'bool' ? AND_FN : MUL_FN);
+  const node = record('MulBackward0', [tin(a), tin(b)], [out], MUL_VJP);
   if (node) {
-    if (node.next[1]) node.save('self', ta);
-    if (node.next[0]) node.save('other', tb);
+    // a Python scalar operand's wrapped tensor is saved as a number until backward needs it
+    if (node.next[1]) {
+      if (isTensor(a)) node.save('self', ta);
+      else node.saveWrappedNumber('self', ta);
+    }
+    if (node.next[0]) {
+      if (isTensor(b)) node.save('other', tb);
+      else node.saveWrappedNumber('other', tb);
+    }
   }
   return out;
 }
