@@ -1,11 +1,5 @@
 import * as assert from 'assert';
-import { splitCells } from '../../src/frontends/python/cells';
-import { runCells } from '../../src/frontends/python/runner';
-
-function run(src: string): string {
-  const res = runCells(splitCells(src)).cells;
-  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
-}
+import { run } from './snippet';
 
 /**
  * create_graph: gradients of ops whose 1.13 derivative is a backward op of its own take that

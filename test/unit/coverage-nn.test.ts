@@ -1,11 +1,7 @@
 import * as assert from 'assert';
 import { splitCells } from '../../src/frontends/python/cells';
 import { runCells } from '../../src/frontends/python/runner';
-
-function run(src: string): string {
-  const res = runCells(splitCells(src)).cells;
-  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
-}
+import { run } from './snippet';
 
 /** nn.Module bookkeeping as torch/nn/modules/module.py defines it (1.13). */
 describe('coverage: nn.Module buffers, named_modules, apply', () => {

@@ -1,11 +1,7 @@
 import * as assert from 'assert';
 import { splitCells } from '../../src/frontends/python/cells';
 import { runCells } from '../../src/frontends/python/runner';
-
-function run(src: string): string {
-  const res = runCells(splitCells(src)).cells;
-  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
-}
+import { run } from './snippet';
 
 /** Expected strings are what NumPy prints for these (checked against a NumPy install; the rules used agree in 1.x and 2.x). */
 describe('coverage: more NumPy', () => {

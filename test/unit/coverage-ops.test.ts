@@ -1,12 +1,7 @@
 import * as assert from 'assert';
 import { splitCells } from '../../src/frontends/python/cells';
 import { runCells } from '../../src/frontends/python/runner';
-
-/** Runs a snippet and returns what its cells printed (stdout, then the error line if one was raised). */
-function run(src: string): string {
-  const res = runCells(splitCells(src)).cells;
-  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
-}
+import { run } from './snippet';
 
 /**
  * Ops added for coverage. Expected values are worked out by hand from the ops' definitions in

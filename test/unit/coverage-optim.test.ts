@@ -1,11 +1,7 @@
 import * as assert from 'assert';
 import { splitCells } from '../../src/frontends/python/cells';
 import { runCells } from '../../src/frontends/python/runner';
-
-function run(src: string): string {
-  const res = runCells(splitCells(src)).cells;
-  return res.map((c) => c.stdout + (c.error ? c.error + '\n' : '')).join('');
-}
+import { run } from './snippet';
 
 /** torch/optim/{optimizer,sgd,adam}.py in 1.13: state is a defaultdict(dict), state_dict packs params as indices. */
 describe('coverage: optimizer state', () => {
