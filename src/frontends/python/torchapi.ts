@@ -17,6 +17,7 @@ import {
   torchName,
   warn,
 } from '../../core';
+import { checkMethodCall } from './overloads';
 import { applySetPrintOptions, defaultPrintOptions, formatTensor, PrintOptions } from '../../core/format/tensorRepr';
 import { formatGeneral } from '../../core/format/numfmt';
 import { isNpOperand, ndarrayAttr, npBinop, npCompare, npRepr, npStr } from './numpyapi';
@@ -564,7 +565,7 @@ export class TorchRuntime implements HostOps {
     const own = this.tensorDicts.get(t)?.get(name);
     if (own !== undefined) return own;
     const m = this.methods.get(name);
-    if (m) return new PyBuiltin(name, (args, kw) => m(t, new Args(name, args, kw)), 'builtin_function_or_method');
+    if (m) return new PyBuiltin(name, (args, kw) => (checkMethodCall(name, args, kw), m(t, new Args(name, args, kw))), 'builtin_function_or_method');
     return undefined;
   }
 

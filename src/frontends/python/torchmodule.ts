@@ -1,3 +1,4 @@
+import { checkTorchCall } from './overloads';
 import { broadcastShapes, DType, isFloating, isGradEnabled, legacyTypeName, noGrad, ops, record, scalarTypeName, Tensor, warn } from '../../core';
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
@@ -27,7 +28,9 @@ type Fn = (a: Args) => PyValue;
 
 function mod(name: string, fns: Record<string, Fn>): PyModule {
   const m = new PyModule(name);
-  for (const [k, f] of Object.entries(fns)) m.attrs.set(k, new PyBuiltin(k, (args, kw) => f(new Args(k, args, kw))));
+  for (const [k, f] of Object.entries(fns)) {
+    m.attrs.set(k, new PyBuiltin(k, name === 'torch' ? (args, kw) => (checkTorchCall(k, args, kw), f(new Args(k, args, kw))) : (args, kw) => f(new Args(k, args, kw))));
+  }
   return m;
 }
 
@@ -46,7 +49,16 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const method = (name: string) => (a: Args) => {
     const t = T(a);
     const m = rt.getattr(t, name) as PyBuiltin;
-    return m.fn(a.args.slice(1), a.kw);
+    try {
+      return m.fn(a.args.slice(1), a.kw);
+    } catch (e) {
+      // the method counted positions without self: torch.mm(x, 2) names 'mat2' (position 2)
+      if (e instanceof PyError && e.pyType === 'TypeError') {
+        const fixed = e.message.replace(/^(\w+\(\): argument '\w+' \(position )(\d+)\)/, (_m, pre: string, n: string) => `${pre}${Number(n) + 1})`);
+        if (fixed !== e.message) throw new PyError('TypeError', fixed, e.range);
+      }
+      throw e;
+    }
   };
   const creation = (f: (shape: number[], d?: DType) => Tensor) => (a: Args) => withGrad(f(a.shape(0), dtypeOf(a)), a);
   const like = (f: (shape: number[], d: DType) => Tensor) => (a: Args) => {
@@ -311,6 +323,16 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
   torchFns.exp = wrapTensorCheck('exp', method('exp'));
+  // python_arg_parser's should_allow_numbers_as_tensors: torch.add(1, 2) wraps the Python number as a 0-dim tensor
+  for (const n of ['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'floor_divide']) {
+    const f = torchFns[n];
+    torchFns[n] = (a) => {
+      const s = a.args[0];
+      if (typeof s !== 'number' && typeof s !== 'bigint' && typeof s !== 'boolean') return f(a);
+      const wrapped = Tensor.scalar(typeof s === 'number' ? s : Number(s), ops.scalarDtype(s));
+      return f(new Args(n, [wrapped, ...a.args.slice(1)], a.kw));
+    };
+  }
   const powMethod = torchFns.pow;
   torchFns.pow = (a) => {
     const base = a.get(0, 'self');

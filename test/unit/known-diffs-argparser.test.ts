@@ -1,0 +1,96 @@
+import * as assert from 'assert';
+import { run } from './snippet';
+
+// Expected texts follow torch/csrc/utils/python_arg_parser.cpp (FunctionSignature::toString,
+// PythonArgParser::print_error) and invalid_arguments.cpp (format_invalid_args) with the
+// signatures 1.13 generated for these functions.
+const pre = 'import torch\nx = torch.ones(2, 3, requires_grad=True)\n';
+
+describe('known diffs: PyTorch argument-parser errors of overloaded functions', () => {
+  it('a method given a float dim: several plausible overloads give the invalid-combination list', () => {
+    assert.strictEqual(
+      run(pre + 'x.sum(dim=1.5)'),
+      'TypeError: sum() received an invalid combination of arguments - got (dim=float, ), but expected one of:\n' +
+        ' * (*, torch.dtype dtype)\n' +
+        ' * (tuple of ints dim, bool keepdim, *, torch.dtype dtype)\n' +
+        ' * (tuple of names dim, bool keepdim, *, torch.dtype dtype)\n\n',
+    );
+  });
+
+  it('the "*" counts as an argument: two keywords are checked against (*, torch.dtype dtype)', () => {
+    assert.strictEqual(
+      run(pre + 'x.sum(axis=0, out=None)'),
+      'TypeError: sum() received an invalid combination of arguments - got (axis=int, out=NoneType, ), but expected one of:\n' +
+        ' * (*, torch.dtype dtype)\n' +
+        "      didn't match because some of the keywords were incorrect: axis, out\n" +
+        ' * (tuple of ints dim, bool keepdim, *, torch.dtype dtype)\n' +
+        ' * (tuple of names dim, bool keepdim, *, torch.dtype dtype)\n\n',
+    );
+  });
+
+  it('torch.mean with a non-bool keepdim lists the function overloads (with out)', () => {
+    assert.strictEqual(
+      run(pre + 'torch.mean(x, 1, 1)'),
+      'TypeError: mean() received an invalid combination of arguments - got (Tensor, int, int), but expected one of:\n' +
+        ' * (Tensor input, *, torch.dtype dtype)\n' +
+        // three given, three in "(Tensor input, *, torch.dtype dtype)": the "*" is counted
+        "      didn't match because some of the arguments have invalid types: (Tensor, !int!, !int!)\n" +
+        ' * (Tensor input, tuple of ints dim, bool keepdim, *, torch.dtype dtype, Tensor out)\n' +
+        ' * (Tensor input, tuple of names dim, bool keepdim, *, torch.dtype dtype, Tensor out)\n\n',
+    );
+  });
+
+  it('an argument count equal to an option\'s marks the mismatching types with !', () => {
+    assert.strictEqual(
+      run(pre + 'x.max(1.5)'),
+      'TypeError: max() received an invalid combination of arguments - got (float), but expected one of:\n' +
+        ' * ()\n' +
+        "      didn't match because some of the arguments have invalid types: (!float!)\n" +
+        ' * (Tensor other)\n' +
+        "      didn't match because some of the arguments have invalid types: (!float!)\n" +
+        ' * (int dim, bool keepdim)\n' +
+        ' * (name dim, bool keepdim)\n\n',
+    );
+  });
+
+  it('torch.cat with a float dim', () => {
+    assert.strictEqual(
+      run(pre + 'torch.cat([x], 1.5)'),
+      'TypeError: cat() received an invalid combination of arguments - got (list, float), but expected one of:\n' +
+        ' * (tuple of Tensors tensors, int dim, *, Tensor out)\n' +
+        ' * (tuple of Tensors tensors, name dim, *, Tensor out)\n\n',
+    );
+  });
+
+  it('a tensor list with a non-tensor element fails while matching (is_tensor_list_and_append_overloaded)', () => {
+    assert.strictEqual(run(pre + 'torch.cat([x, 1])'), 'TypeError: expected Tensor as element 1 in argument 0, but got int\n');
+  });
+
+  it('one plausible overload names the argument (print_error re-parses it with raise_exception)', () => {
+    assert.strictEqual(run(pre + 'torch.sum([1, 2])'), "TypeError: sum(): argument 'input' (position 1) must be Tensor, not list\n");
+    assert.strictEqual(run(pre + 'torch.cat(x)'), "TypeError: cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor\n");
+  });
+
+  it('functions mirroring methods count the input in positions', () => {
+    assert.strictEqual(run(pre + 'torch.mm(x, 2)'), "TypeError: mm(): argument 'mat2' (position 2) must be Tensor, not int\n");
+    assert.strictEqual(run(pre + 'torch.matmul(x, [1])'), "TypeError: matmul(): argument 'other' (position 2) must be Tensor, not list\n");
+  });
+
+  it('valid calls still go through', () => {
+    assert.strictEqual(run(pre + 'print(x.sum(0, keepdim=True), torch.max(x, 1).values, x.mean(axis=1, keepdims=True).shape)'),
+      'tensor([[2., 2., 2.]], grad_fn=<SumBackward1>) tensor([1., 1.], grad_fn=<MaxBackward0>) torch.Size([2, 1])\n');
+  });
+});
+
+describe('known diffs: add/sub/mul/div take Python numbers as tensors', () => {
+  it('torch.add(1, 2) is a wrapped-number add (should_allow_numbers_as_tensors)', () => {
+    assert.strictEqual(run('import torch\nprint(torch.add(1, 2), torch.add(1.5, 2), torch.mul(2, 3.0))'), 'tensor(3) tensor(3.5000) tensor(6.)\n');
+  });
+
+  it('torch.sub(1, x) is sub.Tensor (SubBackward0), not rsub', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\ny = torch.sub(1, x)\nprint(y)\nprint(y.grad_fn.next_functions[0])'),
+      'tensor([0., 0.], grad_fn=<SubBackward0>)\n(None, 0)\n',
+    );
+  });
+});
