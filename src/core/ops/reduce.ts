@@ -83,7 +83,8 @@ export function sum(t: Tensor, dims: number[] | null = null, keepdim = false, dt
   const fl = isFloating(od);
   const out = reduceWith(t, nd, keepdim, od, (v, s, r) => sumRun(v, s, r, f32, inner, fl));
   const shape = t.shape.slice();
-  record(all ? 'SumBackward0' : 'SumBackward1', [t], [out], ([g]) => [g ? expandGrad(g, shape, nd, keepdim || all) : null]);
+  const node = record(all ? 'SumBackward0' : 'SumBackward1', [t], [out], ([g]) => [g ? expandGrad(g, shape, nd, keepdim || all) : null]);
+  if (node) Object.assign(node.attrs, all ? { self_sym_sizes: shape } : { dim: dims.map(BigInt), keepdim, self_sym_sizes: shape });
   return out;
 }
 
@@ -105,7 +106,8 @@ export function mean(t: Tensor, dims: number[] | null = null, keepdim = false, d
   });
   const shape = t.shape.slice();
   const count = numel(nd.map((d) => t.shape[d]));
-  record(all ? 'MeanBackward0' : 'MeanBackward1', [t], [out], ([g]) => [g ? div(expandGrad(g, shape, nd, keepdim || all), count) : null]);
+  const node = record(all ? 'MeanBackward0' : 'MeanBackward1', [t], [out], ([g]) => [g ? div(expandGrad(g, shape, nd, keepdim || all), count) : null]);
+  if (node) Object.assign(node.attrs, all ? { self_sym_sizes: shape } : { dim: dims.map(BigInt), keepdim, self_sym_sizes: shape });
   return out;
 }
 
@@ -253,7 +255,10 @@ export function maxDim(t: Tensor, dim: number, keepdim: boolean, isMax = true): 
     const ind = node.unpack('indices');
     return [indexSelectBackward(gr, ind, shape, d)];
   });
-  if (node) node.save('indices', indices);
+  if (node) {
+    node.save('indices', indices);
+    Object.assign(node.attrs, { dim: BigInt(dim), keepdim, self_sym_sizes: shape });
+  }
   return [values, indices];
 }
 

@@ -7,9 +7,19 @@ import { expandValues } from './kernels';
 import { sum } from './reduce';
 
 /** A view of t with autograd: `name` is PyTorch's node, `back` maps the view's gradient to t's. */
-function viewOp(t: Tensor, name: string, shape: number[], strides: number[], offset: number, back: (g: Tensor) => Tensor): Tensor {
+function viewOp(
+  t: Tensor,
+  name: string,
+  shape: number[],
+  strides: number[],
+  offset: number,
+  back: (g: Tensor) => Tensor,
+  attrs?: Record<string, unknown>,
+): Tensor {
   const out = t.aliasWith(shape, strides, offset);
-  record(name, [t], [out], ([g]) => [g ? back(g) : null]);
+  const node = record(name, [t], [out], ([g]) => [g ? back(g) : null]);
+  // what grad_fn._saved_<name> shows (derivatives.yaml's saved arguments)
+  if (node && attrs) Object.assign(node.attrs, attrs);
   return out;
 }
 
@@ -78,7 +88,7 @@ export function view(t: Tensor, shape: number[]): Tensor {
     );
   }
   const inShape = t.shape.slice();
-  return viewOp(t, 'ViewBackward0', s, st, t.offset, (g) => reshapeGrad(g, inShape));
+  return viewOp(t, 'ViewBackward0', s, st, t.offset, (g) => reshapeGrad(g, inShape), { self_sym_sizes: inShape });
 }
 
 /** reshape: a view when possible (ReshapeAliasBackward0 in 1.13), else a copy (UnsafeViewBackward0). */
@@ -86,7 +96,7 @@ export function reshape(t: Tensor, shape: number[]): Tensor {
   const s = inferShape(shape, t.numel);
   const st = t.ndim === 0 ? contiguousStrides(s) : viewStrides(t, s);
   const inShape = t.shape.slice();
-  if (st) return viewOp(t, 'ReshapeAliasBackward0', s, st, t.offset, (g) => reshapeGrad(g, inShape));
+  if (st) return viewOp(t, 'ReshapeAliasBackward0', s, st, t.offset, (g) => reshapeGrad(g, inShape), { self_sym_sizes: inShape });
   const c = clone(t);
   const out = Tensor.fromData(c.values(), s, t.dtype);
   record('UnsafeViewBackward0', [c], [out], ([g]) => [g ? reshapeGrad(g, inShape) : null]);
@@ -114,7 +124,7 @@ export function permute(t: Tensor, dims: number[], name = 'PermuteBackward0'): T
   if (new Set(d).size !== d.length) throw new TorchError('RuntimeError', 'permute(): duplicate dims are not allowed.');
   const inv = new Array<number>(d.length);
   d.forEach((p, i) => (inv[p] = i));
-  return viewOp(t, name, d.map((i) => t.shape[i]), d.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, inv));
+  return viewOp(t, name, d.map((i) => t.shape[i]), d.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, inv), { dims: dims.slice() });
 }
 
 /** A contiguous copy of g permuted (no autograd). */
@@ -124,13 +134,14 @@ function permuteValues(g: Tensor, dims: number[]): Tensor {
 }
 
 export function transpose(t: Tensor, d0: number, d1: number, name = 'TransposeBackward0'): Tensor {
-  if (t.ndim === 0) return viewOp(t, name, [], [], t.offset, (g) => g);
+  const saved = name === 'TransposeBackward0' ? { dim0: BigInt(d0), dim1: BigInt(d1) } : undefined;
+  if (t.ndim === 0) return viewOp(t, name, [], [], t.offset, (g) => g, saved);
   const a = normDim(d0, t.ndim);
   const b = normDim(d1, t.ndim);
   const perm = [...Array(t.ndim).keys()];
   perm[a] = b;
   perm[b] = a;
-  return viewOp(t, name, perm.map((i) => t.shape[i]), perm.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, perm));
+  return viewOp(t, name, perm.map((i) => t.shape[i]), perm.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, perm), saved);
 }
 
 /** t(): only for tensors of at most 2 dims (TBackward0). */
@@ -152,7 +163,7 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < t.ndim ? t.strides[d] * t.shape[d] : 1);
   const inShape = t.shape.slice();
-  return viewOp(t, 'UnsqueezeBackward0', shape, strides, t.offset, (g) => reshapeGrad(g, inShape));
+  return viewOp(t, 'UnsqueezeBackward0', shape, strides, t.offset, (g) => reshapeGrad(g, inShape), { dim: BigInt(dim) });
 }
 
 export function squeeze(t: Tensor, dim?: number): Tensor {
@@ -166,6 +177,7 @@ export function squeeze(t: Tensor, dim?: number): Tensor {
     t.strides.filter((_, i) => keep[i]),
     t.offset,
     (g) => reshapeGrad(g, inShape),
+    dim === undefined ? { self_sym_sizes: inShape } : { dim: BigInt(dim), self_sym_sizes: inShape },
   );
 }
 
@@ -193,7 +205,7 @@ export function expand(t: Tensor, sizes: number[]): Tensor {
     strides.push(j >= 0 && cur === target ? t.strides[j] : 0);
   });
   const inShape = t.shape.slice();
-  return viewOp(t, 'ExpandBackward0', shape, strides, t.offset, (g) => sumToShapeSimple(g, inShape));
+  return viewOp(t, 'ExpandBackward0', shape, strides, t.offset, (g) => sumToShapeSimple(g, inShape), { self_sym_sizes: inShape });
 }
 
 function sumToShapeSimple(g: Tensor, shape: number[]): Tensor {

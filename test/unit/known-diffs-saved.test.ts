@@ -1,0 +1,44 @@
+import * as assert from 'assert';
+import { run } from './snippet';
+
+// grad_fn._saved_<name>: the names are derivatives.yaml's saved arguments (self.sym_sizes() is
+// saved as self_sym_sizes), the values what the generated python_functions.cpp getters return:
+// int lists as tuples of ints, ints, bools, and a Python-number operand as its wrapped-number tensor.
+const pre = 'import torch\nx = torch.ones(2, 3, requires_grad=True)\n';
+
+describe('known diffs: grad_fn._saved_* attributes', () => {
+  it('a Python number operand is saved as the wrapped-number tensor (Long for an int, Double for a float)', () => {
+    assert.strictEqual(run(pre + 'print((x / 2).grad_fn._saved_other)\nprint((x * 2.5).grad_fn._saved_other)'), 'tensor(2)\ntensor(2.5000, dtype=torch.float64)\n');
+  });
+
+  it('self of mul/div is saved only when the other operand needs a gradient (None otherwise)', () => {
+    assert.strictEqual(run(pre + 'print((x * 2).grad_fn._saved_self)\ny = torch.ones(2, 3)\nprint((y * x).grad_fn._saved_other)'), 'None\nNone\n');
+  });
+
+  it('SumBackward1 / MeanBackward1 keep dim (as given), keepdim and self_sym_sizes', () => {
+    assert.strictEqual(
+      run(pre + 's = x.sum(1)\nprint(s.grad_fn._saved_dim, s.grad_fn._saved_keepdim, s.grad_fn._saved_self_sym_sizes)\nm = x.mean(-1, keepdim=True)\nprint(m.grad_fn._saved_dim, m.grad_fn._saved_keepdim)'),
+      '(1,) False (2, 3)\n(-1,) True\n',
+    );
+  });
+
+  it('MaxBackward0 keeps dim, keepdim and the indices', () => {
+    assert.strictEqual(run(pre + 'v = x.max(1).values\nprint(v.grad_fn._saved_dim, v.grad_fn._saved_keepdim, v.grad_fn._saved_indices)'), '1 False tensor([0, 0])\n');
+  });
+
+  it('view-like nodes: sizes, dims and the dims of transpose/unsqueeze/squeeze as given', () => {
+    assert.strictEqual(
+      run(
+        pre +
+          'print(x.view(6).grad_fn._saved_self_sym_sizes, x.reshape(3, 2).grad_fn._saved_self_sym_sizes, x.T.grad_fn._saved_dims, x.permute(1, 0).grad_fn._saved_dims)\n' +
+          't = x.transpose(0, -1).grad_fn\nprint(t._saved_dim0, t._saved_dim1, x.unsqueeze(-1).grad_fn._saved_dim)\n' +
+          'q = x.unsqueeze(0).squeeze(0).grad_fn\nprint(q._saved_dim, q._saved_self_sym_sizes, x[0].expand(2, 3).grad_fn._saved_self_sym_sizes)',
+      ),
+      '(2, 3) (2, 3) (1, 0) (1, 0)\n0 -1 -1\n0 (1, 2, 3) (3,)\n',
+    );
+  });
+
+  it('scalars: the exponent of PowBackward0 and alpha of add/sub', () => {
+    assert.strictEqual(run(pre + 'print((x ** 2).grad_fn._saved_exponent, (x + 1).grad_fn._saved_alpha, torch.sub(x, x, alpha=2).grad_fn._saved_alpha)'), '2 1 2\n');
+  });
+});
