@@ -94,3 +94,17 @@ describe('known diffs: add/sub/mul/div take Python numbers as tensors', () => {
     );
   });
 });
+
+describe('known diffs: requires_grad_ takes a bool only', () => {
+  it('an int is rejected by its single signature requires_grad_(bool requires_grad=True)', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2)\nx.requires_grad_(1)'),
+      "TypeError: requires_grad_(): argument 'requires_grad' (position 1) must be bool, not int\n",
+    );
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2)\nx.requires_grad_(requires_grad=0)'),
+      "TypeError: requires_grad_(): argument 'requires_grad' must be bool, not int\n",
+    );
+    assert.strictEqual(run('import torch\nx = torch.ones(2)\nprint(x.requires_grad_().requires_grad, x.requires_grad_(False).requires_grad)'), 'True False\n');
+  });
+});

@@ -353,6 +353,7 @@ const METHODS: Record<string, string[]> = {
   mean: sumLike('mean', true),
   max: maxLike('max', true),
   min: maxLike('min', true),
+  requires_grad_: ['requires_grad_(bool requires_grad=True)'],
 };
 
 class ArgParser {
