@@ -1,5 +1,6 @@
 import { checkTorchCall } from './overloads';
 import { broadcastShapes, DType, isFloating, isGradEnabled, legacyTypeName, noGrad, ops, record, scalarTypeName, Tensor, warn } from '../../core';
+import { warningsAtCaller } from '../../core/warnings';
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
@@ -457,8 +458,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const x = T(a);
       return ops.div(x, ops.add(ops.abs(x), 1n));
     },
-    smooth_l1_loss: (a) => ops.smoothL1Loss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('beta') ? a.num(-1, 'beta') : 1),
-    huber_loss: (a) => ops.huberLoss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('delta') ? a.num(-1, 'delta') : 1),
+    // these four warn about the target size with stacklevel=2 in torch/nn/functional.py (1.13)
+    smooth_l1_loss: (a) => warningsAtCaller(() => ops.smoothL1Loss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('beta') ? a.num(-1, 'beta') : 1)),
+    huber_loss: (a) => warningsAtCaller(() => ops.huberLoss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('delta') ? a.num(-1, 'delta') : 1)),
     dropout: (a) => {
       const x = T(a);
       const p = a.num(1, 'p', 0.5);
@@ -498,8 +500,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       unsupportedLossArgs(a, 'binary_cross_entropy_with_logits');
       return bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a));
     },
-    mse_loss: (a) => ops.mseLoss(T(a), a.tensor(1, 'target'), reduction(a)),
-    l1_loss: (a) => ops.l1Loss(T(a), a.tensor(1, 'target'), reduction(a)),
+    mse_loss: (a) => warningsAtCaller(() => ops.mseLoss(T(a), a.tensor(1, 'target'), reduction(a))),
+    l1_loss: (a) => warningsAtCaller(() => ops.l1Loss(T(a), a.tensor(1, 'target'), reduction(a))),
     binary_cross_entropy: (a) => ops.binaryCrossEntropy(T(a), a.tensor(1, 'target'), reduction(a), a.optTensor(2, 'weight')),
     cross_entropy: (a) => (unsupportedLossArgs(a, 'cross_entropy'), ops.crossEntropy(T(a), a.tensor(1, 'target'), reduction(a))),
     nll_loss: (a) => (unsupportedLossArgs(a, 'nll_loss'), ops.nllLoss(T(a), a.tensor(1, 'target'), reduction(a))),
