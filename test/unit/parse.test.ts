@@ -757,9 +757,10 @@ describe('parse: statements', () => {
     );
     const gen = b[6] as A.FunctionDefStmt;
     assert.deepEqual(strip(gen.body), [
-      { kind: 'ExprStmt', value: { kind: 'UnsupportedExpr', construct: 'yield expression' } },
-      { kind: 'Assign', targets: [name('y')], value: { kind: 'UnsupportedExpr', construct: 'yield expression' } },
+      { kind: 'ExprStmt', value: { kind: 'Yield', value: int(1), from: false } },
+      { kind: 'Assign', targets: [name('y')], value: { kind: 'Yield', value: null, from: false } },
     ]);
+    assert.strictEqual(gen.isGenerator, true);
   });
 
   it('IPython magics and shell commands become unsupported statements', () => {

@@ -148,6 +148,8 @@ export class PyBuiltin extends PyObject {
 export class PyFunction extends PyObject {
   /** The class whose body defined it (for zero-argument super()). */
   definingClass: PyClass | null = null;
+  /** A def whose body yields: calling it returns a generator object. */
+  isGenerator = false;
   constructor(
     public name: string,
     public params: A.Parameters,
