@@ -108,3 +108,47 @@ describe('known diffs: requires_grad_ takes a bool only', () => {
     assert.strictEqual(run('import torch\nx = torch.ones(2)\nprint(x.requires_grad_().requires_grad, x.requires_grad_(False).requires_grad)'), 'True False\n');
   });
 });
+
+describe('known diffs: more overloaded signatures (add/sub/mul/div/pow/clamp/transpose/permute)', () => {
+  it('a second positional argument to Tensor.add: the one plausible overload reports extra_args', () => {
+    assert.strictEqual(run(pre + 'x.add(x, 2)'), 'TypeError: add() takes 1 positional argument but 2 were given\n');
+  });
+
+  it('a keyword of the wrong type names the argument without a position', () => {
+    assert.strictEqual(run(pre + "x.add(x, alpha='a')"), "TypeError: add(): argument 'alpha' must be Number, not str\n");
+  });
+
+  it('Tensor.pow lists its Tensor and Number overloads, each with the same argument count', () => {
+    assert.strictEqual(
+      run(pre + "x.pow('a')"),
+      'TypeError: pow() received an invalid combination of arguments - got (str), but expected one of:\n' +
+        ' * (Tensor exponent)\n' +
+        "      didn't match because some of the arguments have invalid types: (!str!)\n" +
+        ' * (Number exponent)\n' +
+        "      didn't match because some of the arguments have invalid types: (!str!)\n\n",
+    );
+  });
+
+  it('transpose with one dim: no overload is plausible', () => {
+    assert.strictEqual(
+      run(pre + 'x.transpose(0)'),
+      'TypeError: transpose() received an invalid combination of arguments - got (int), but expected one of:\n' +
+        ' * (int dim0, int dim1)\n' +
+        ' * (name dim0, name dim1)\n\n',
+    );
+  });
+
+  it('permute with varargs that are not ints (is_int_list failed_idx)', () => {
+    assert.strictEqual(
+      run(pre + 'x.permute(0.5, 1)'),
+      "TypeError: permute(): argument 'dims' (position 1) must be tuple of ints, but found element of type float at pos 0\n",
+    );
+  });
+
+  it('valid calls of these still run', () => {
+    assert.strictEqual(
+      run(pre + "print(x.add(1, alpha=2)[0, 0].item(), torch.pow(2, x)[0, 0].item(), x.div(2, rounding_mode='floor')[0, 0].item(), x.clamp(max=0.5)[0, 0].item(), x.permute(1, 0).shape, torch.transpose(x, 0, 1).shape)"),
+      '3.0 2.0 0.0 0.5 torch.Size([3, 2]) torch.Size([3, 2])\n',
+    );
+  });
+});

@@ -202,6 +202,13 @@ function parse(s: Signature, args: PyValue[], kw: Map<string, PyValue>, raise: b
       argPos = nargs;
       continue;
     } else if (raise) {
+      if (!isKw && p.type === 'IntArrayRef') {
+        // is_int_list's failed_idx: the first element of the list (or of the varargs) is not an int
+        const seq = v instanceof PyTuple || v instanceof PyList ? v.items : varargsEligible ? args : null;
+        if (seq && seq.length) {
+          throw new PyError('TypeError', `${s.name}(): argument '${p.name}' (position ${argPos + 1}) must be ${TYPE_NAME[p.type]}, but found element of type ${pyTypeOf(seq[0])} at pos 0`);
+        }
+      }
       if (isKw) throw new PyError('TypeError', `${s.name}(): argument '${p.name}' must be ${TYPE_NAME[p.type]}, not ${pyTypeOf(v)}`);
       throw new PyError('TypeError', `${s.name}(): argument '${p.name}' (position ${argPos + 1}) must be ${TYPE_NAME[p.type]}, not ${pyTypeOf(v)}`);
     } else {
@@ -340,7 +347,24 @@ const maxLike = (n: string, method: boolean): string[] =>
         `${n}(Tensor input, Dimname dim, bool keepdim=False, *, TensorList[2] out=None)`,
       ];
 
+const addLike = (n: string, method: boolean): string[] =>
+  method
+    ? [`${n}(Scalar alpha, Tensor other)|deprecated`, `${n}(Tensor other, *, Scalar alpha=1)`]
+    : [`${n}(Tensor input, Scalar alpha, Tensor other, *, Tensor out=None)|deprecated`, `${n}(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)`];
+
 const FUNCTIONS: Record<string, string[]> = {
+  add: addLike('add', false),
+  sub: addLike('sub', false),
+  mul: ['mul(Tensor input, Tensor other, *, Tensor out=None)'],
+  div: ['div(Tensor input, Tensor other, *, Tensor out=None)', 'div(Tensor input, Tensor other, *, c10::string_view? rounding_mode, Tensor out=None)'],
+  pow: [
+    'pow(Tensor input, Tensor exponent, *, Tensor out=None)',
+    'pow(Scalar self, Tensor exponent, *, Tensor out=None)',
+    'pow(Tensor input, Scalar exponent, *, Tensor out=None)',
+  ],
+  clamp: ['clamp(Tensor input, Tensor? min=None, Tensor? max=None, *, Tensor out=None)', 'clamp(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor out=None)'],
+  transpose: ['transpose(Tensor input, int64_t dim0, int64_t dim1)', 'transpose(Tensor input, Dimname dim0, Dimname dim1)'],
+  permute: ['permute(Tensor input, IntArrayRef dims)'],
   sum: sumLike('sum', false),
   mean: sumLike('mean', false),
   max: maxLike('max', false),
@@ -349,6 +373,14 @@ const FUNCTIONS: Record<string, string[]> = {
   concat: ['concat(TensorList tensors, int64_t dim=0, *, Tensor out=None)', 'concat(TensorList tensors, Dimname dim, *, Tensor out=None)'],
 };
 const METHODS: Record<string, string[]> = {
+  add: addLike('add', true),
+  sub: addLike('sub', true),
+  mul: ['mul(Tensor other)'],
+  div: ['div(Tensor other)', 'div(Tensor other, *, c10::string_view? rounding_mode)'],
+  pow: ['pow(Tensor exponent)', 'pow(Scalar exponent)'],
+  clamp: ['clamp(Tensor? min=None, Tensor? max=None)', 'clamp(Scalar? min=None, Scalar? max=None)'],
+  transpose: ['transpose(int64_t dim0, int64_t dim1)', 'transpose(Dimname dim0, Dimname dim1)'],
+  permute: ['permute(IntArrayRef dims)'],
   sum: sumLike('sum', true),
   mean: sumLike('mean', true),
   max: maxLike('max', true),
