@@ -67,3 +67,17 @@ describe('known diffs: generator functions', () => {
     assert.match(run('print((x for x in range(3)))'), /^<generator object <genexpr> at 0x[0-9a-f]+>\n$/);
   });
 });
+
+describe('known diffs: functions are shown by their __qualname__', () => {
+  it('methods, nested functions and lambdas, as CPython 3.11 prints them', () => {
+    const out = run(
+      'import torch.nn as nn\ndef outer():\n    def inner():\n        yield 1\n    return inner\nprint(outer())\nprint(outer()())\n' +
+        'class Net(nn.Module):\n    def forward(self, x):\n        return x\nprint(Net.forward)\nprint(Net().forward)\ng = lambda: (lambda: 1)\nprint(g())',
+    ).replace(/0x[0-9a-f]+/g, '0xADDR');
+    assert.strictEqual(
+      out,
+      '<function outer.<locals>.inner at 0xADDR>\n<generator object outer.<locals>.inner at 0xADDR>\n<function Net.forward at 0xADDR>\n' +
+        '<bound method Net.forward of Net()>\n<function <lambda>.<locals>.<lambda> at 0xADDR>\n',
+    );
+  });
+});

@@ -814,7 +814,9 @@ export class Interpreter {
   makeFunction(name: string, params: A.Parameters, body: A.Stmt[] | A.Expr, scope: Scope): PyFunction {
     const defaults = new Map<string, PyValue>();
     for (const p of [...params.posOnly, ...params.args, ...params.kwOnly]) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
-    return new PyFunction(name, params, defaults, body, scope, this.globals);
+    const fn = new PyFunction(name, params, defaults, body, scope, this.globals);
+    if (scope !== this.globals) fn.enclosing = this.frames[this.frames.length - 1]?.fn ?? null;
+    return fn;
   }
 
   call(fn: PyValue, args: PyValue[], kwargs: Map<string, PyValue> = new Map()): PyValue {
@@ -858,8 +860,7 @@ export class Interpreter {
     const scope = new Scope(fn.closure);
     this.bindParams(fn, args, kwargs, scope);
     if (fn.isGenerator) {
-      const qualname = fn.definingClass ? `${fn.definingClass.name}.${fn.name}` : fn.name;
-      return new PyIterator(this.runGenerator(fn, scope), 'generator', qualname);
+      return new PyIterator(this.runGenerator(fn, scope), 'generator', fn.qualname);
     }
     if (this.frames.length > 900) throw new PyError('RecursionError', 'maximum recursion depth exceeded');
     this.frames.push({ fn, args });
@@ -1360,9 +1361,9 @@ export class Interpreter {
     if (v instanceof PyDict) return '{' + v.entries().map(([k, x]) => `${this.repr(k)}: ${this.repr(x)}`).join(', ') + '}';
     if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map((x) => this.repr(x)).join(', ') + '}' : 'set()';
     if (v instanceof PyRange) return `range(${v.start}, ${v.stop}${v.step !== 1n ? ', ' + v.step : ''})`;
-    if (v instanceof PyFunction) return `<function ${v.name} at ${fakeAddress(v)}>`;
+    if (v instanceof PyFunction) return `<function ${v.qualname} at ${fakeAddress(v)}>`;
     if (v instanceof PyBuiltin) return v.typeName === 'type' ? `<class '${v.qualname ?? v.name}'>` : `<built-in function ${v.name}>`;
-    if (v instanceof PyBoundMethod) return `<bound method ${(v.func as PyFunction).name ?? '?'} of ${this.repr(v.self)}>`;
+    if (v instanceof PyBoundMethod) return `<bound method ${v.func instanceof PyFunction ? v.func.qualname : (v.func as PyBuiltin).name ?? '?'} of ${this.repr(v.self)}>`;
     if (v instanceof PyClass) return `<class '${v.module}.${v.name}'>`;
     if (v instanceof PyModule) return `<module '${v.name}'>`;
     if (v instanceof PyExceptionValue) return `${v.pyType}(${v.args ? v.args.map((x) => this.repr(x)).join(', ') : pyStrRepr(v.message)})`;

@@ -150,6 +150,14 @@ export class PyFunction extends PyObject {
   definingClass: PyClass | null = null;
   /** A def whose body yields: calling it returns a generator object. */
   isGenerator = false;
+  /** The function whose body defined it (its __qualname__ is outer.<locals>.name). */
+  enclosing: PyFunction | null = null;
+  /** Python's __qualname__: Class.method, outer.<locals>.inner, or the name. */
+  get qualname(): string {
+    if (this.definingClass) return `${this.definingClass.name}.${this.name}`;
+    if (this.enclosing) return `${this.enclosing.qualname}.<locals>.${this.name}`;
+    return this.name;
+  }
   constructor(
     public name: string,
     public params: A.Parameters,
