@@ -41,4 +41,11 @@ describe('known diffs: grad_fn._saved_* attributes', () => {
   it('scalars: the exponent of PowBackward0 and alpha of add/sub', () => {
     assert.strictEqual(run(pre + 'print((x ** 2).grad_fn._saved_exponent, (x + 1).grad_fn._saved_alpha, torch.sub(x, x, alpha=2).grad_fn._saved_alpha)'), '2 1 2\n');
   });
+
+  it('1 / x is reciprocal then mul by the wrapped 1; 1 - x saves alpha', () => {
+    assert.strictEqual(
+      run(pre + 'y = 1 / x\nprint(y.grad_fn._saved_other, y.grad_fn._saved_self)\nprint((1 - x).grad_fn._saved_alpha)'),
+      'tensor(1) None\n1\n',
+    );
+  });
 });

@@ -64,7 +64,8 @@ export function sub(a: Operand, b: Operand, alpha: Scalar = 1n): Tensor {
 export function rsub(t: Tensor, s: Scalar): Tensor {
   const dt = resultType(t, s);
   const out = binaryMap(t, wrap(s, dt), dt, (x, y) => y - x);
-  record('RsubBackward1', [t], [out], ([g]) => [g ? neg(g) : null]);
+  const node = record('RsubBackward1', [t], [out], ([g]) => [g ? neg(g) : null]);
+  if (node) node.attrs.alpha = 1n; // rsub.Scalar(self, other, alpha=1) saves alpha
   return out;
 }
 
