@@ -152,3 +152,12 @@ describe('known diffs: more overloaded signatures (add/sub/mul/div/pow/clamp/tra
     );
   });
 });
+
+describe('known diffs: argument errors name a NumPy array by its tp_name', () => {
+  it('numpy.ndarray, as Py_TYPE(obj)->tp_name gives it', () => {
+    const pre2 = 'import torch\nimport numpy as np\na = np.ones(2)\n';
+    assert.strictEqual(run(pre2 + 'torch.sum(a)'), "TypeError: sum(): argument 'input' (position 1) must be Tensor, not numpy.ndarray\n");
+    assert.strictEqual(run(pre2 + 'torch.exp(a)'), "TypeError: exp(): argument 'input' (position 1) must be Tensor, not numpy.ndarray\n");
+    assert.strictEqual(run(pre2 + 'torch.exp(True)'), "TypeError: exp(): argument 'input' (position 1) must be Tensor, not bool\n");
+  });
+});

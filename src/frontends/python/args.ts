@@ -117,5 +117,6 @@ export function pyTypeOf(v: PyValue): string {
   if (plain) return plain;
   if (v instanceof PyTuple) return 'tuple';
   if (v instanceof Tensor) return 'Tensor';
+  if (v instanceof PyNdArray) return 'numpy.ndarray'; // Py_TYPE(obj)->tp_name
   return (v as object).constructor?.name?.replace(/^Py/, '').toLowerCase() ?? 'object';
 }

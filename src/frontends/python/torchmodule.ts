@@ -4,7 +4,7 @@ import { warningsAtCaller } from '../../core/warnings';
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
-import { Args, seqInts } from './args';
+import { Args, pyTypeOf, seqInts } from './args';
 import { Interpreter } from './interp';
 import { scalarOfTensor } from './builtins';
 import { installNumpy } from './numpyapi';
@@ -678,12 +678,7 @@ function wrapTensorCheck(name: string, f: Fn): Fn {
 }
 
 function typeNameOf(v: PyValue): string {
-  if (v instanceof PyList) return 'list';
-  if (v instanceof PyTuple) return 'tuple';
-  if (typeof v === 'number') return 'float';
-  if (typeof v === 'bigint') return 'int';
-  if (typeof v === 'string') return 'str';
-  return 'object';
+  return pyTypeOf(v);
 }
 
 function tensorList(ip: Interpreter, v: PyValue): Tensor[] {
