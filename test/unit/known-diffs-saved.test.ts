@@ -48,4 +48,17 @@ describe('known diffs: grad_fn._saved_* attributes', () => {
       'tensor(1) None\n1\n',
     );
   });
+
+  it('select/cat/stack keep their dim (and index) as given; losses their reduction enum', () => {
+    assert.strictEqual(
+      run(
+        pre +
+          'import torch.nn.functional as F\ns = x[:, -1].grad_fn\nprint(s._saved_dim, s._saved_index, s._saved_self_sym_sizes)\n' +
+          'print(torch.cat([x, x], 1).grad_fn._saved_dim, torch.stack([x, x], -1).grad_fn._saved_dim)\n' +
+          'print(F.mse_loss(x, torch.zeros(2, 3)).grad_fn._saved_reduction, F.mse_loss(x, torch.zeros(2, 3), reduction="sum").grad_fn._saved_reduction)\n' +
+          'c = F.cross_entropy(x, torch.tensor([0, 1])).grad_fn\nprint(c._saved_ignore_index, c._saved_reduction)',
+      ),
+      '1 -1 (2, 3)\n1 -1\n1 2\n-100 1\n',
+    );
+  });
 });

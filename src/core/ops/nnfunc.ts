@@ -70,6 +70,9 @@ function checkTargetSize(input: Tensor, target: Tensor): void {
   }
 }
 
+/** at::Reduction::Reduction as the saved `reduction` argument shows it (None, Mean, Sum). */
+const REDUCTION_ENUM: Record<Reduction, bigint> = { none: 0n, mean: 1n, sum: 2n };
+
 function reduce(t: Tensor, reduction: Reduction): Tensor {
   return reduction === 'mean' ? mean(t) : reduction === 'sum' ? sum(t) : t;
 }
@@ -129,6 +132,7 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   if (node) {
     node.save('self', input);
     node.save('target', target);
+    node.attrs.reduction = REDUCTION_ENUM[reduction];
   }
   return out;
 }
@@ -276,7 +280,10 @@ export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'me
     for (let b = 0; b < nB; b++) gx[b * nCls + t[b]] = -(reduction === 'none' ? gv[b] : gv[0]) / (reduction === 'mean' ? nB : 1);
     return [Tensor.fromData(gx, logp.shape, g.dtype)];
   });
-  if (node) node.save('target', target);
+  if (node) {
+    node.save('target', target);
+    Object.assign(node.attrs, { ignore_index: -100n, reduction: REDUCTION_ENUM[reduction] });
+  }
   return out;
 }
 

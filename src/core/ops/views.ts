@@ -232,6 +232,7 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
     t.strides.filter((_, k) => k !== d),
     t.offset + i * t.strides[d],
     (g) => embed(g, inShape, d, i, 1, 1, true),
+    { dim: BigInt(dim), index: BigInt(index), self_sym_sizes: inShape },
   );
 }
 
@@ -404,7 +405,7 @@ export function cat(ts: Tensor[], dim = 0): Tensor {
   const res = Tensor.fromData(out, shape, dt);
   const sizes = ts.map((x) => (x.ndim === 1 && x.numel === 0 ? 0 : x.shape[d]));
   const shapes = ts.map((x) => x.shape.slice());
-  record('CatBackward0', ts, [res], ([g]) => {
+  const catNode = record('CatBackward0', ts, [res], ([g]) => {
     if (!g) return ts.map(() => null);
     let p = 0;
     return ts.map((_, k) => {
@@ -413,9 +414,9 @@ export function cat(ts: Tensor[], dim = 0): Tensor {
       return Tensor.fromData(piece.copyValues(), shapes[k], g.dtype);
     });
   });
+  if (catNode) catNode.attrs.dim = BigInt(dim);
   return res;
 }
-
 
 export function stack(ts: Tensor[], dim = 0): Tensor {
   if (ts.length === 0) throw new TorchError('RuntimeError', 'stack expects a non-empty TensorList');
@@ -441,7 +442,8 @@ export function stack(ts: Tensor[], dim = 0): Tensor {
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[(o * ts.length + k) * inner + i] = xv[o * inner + i];
   });
   const res = Tensor.fromData(out, shape, dt);
-  record('StackBackward0', ts, [res], ([g]) => (g ? ts.map((_, k) => Tensor.fromData(select(g, d, k).copyValues(), ref.shape, g.dtype)) : ts.map(() => null)));
+  const node = record('StackBackward0', ts, [res], ([g]) => (g ? ts.map((_, k) => Tensor.fromData(select(g, d, k).copyValues(), ref.shape, g.dtype)) : ts.map(() => null)));
+  if (node) node.attrs.dim = BigInt(dim);
   return res;
 }
 
