@@ -161,3 +161,21 @@ describe('known diffs: argument errors name a NumPy array by its tp_name', () =>
     assert.strictEqual(run(pre2 + 'torch.exp(True)'), "TypeError: exp(): argument 'input' (position 1) must be Tensor, not bool\n");
   });
 });
+
+describe('known diffs: dtype arguments', () => {
+  it('the Python types float/int/bool are accepted as dtypes (THPPythonScalarType_Check)', () => {
+    assert.strictEqual(run('import torch\nprint(torch.ones(2, dtype=float), torch.zeros(2, dtype=int), torch.ones(1).sum(dtype=float))'),
+      'tensor([1., 1.], dtype=torch.float64) tensor([0, 0]) tensor(1., dtype=torch.float64)\n');
+  });
+
+  it('mean with an integral dtype= names the Optional dtype (mean.dim meta function)', () => {
+    assert.strictEqual(
+      run('import torch\ntorch.ones(2, 3).mean(dtype=torch.int64)'),
+      'RuntimeError: mean(): could not infer output dtype. Optional dtype must be either a floating point or complex dtype. Got: Long\n',
+    );
+    assert.strictEqual(
+      run('import torch\ntorch.ones(2, dtype=torch.int64).mean()'),
+      'RuntimeError: mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: Long\n',
+    );
+  });
+});

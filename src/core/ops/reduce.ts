@@ -93,7 +93,8 @@ export function mean(t: Tensor, dims: number[] | null = null, keepdim = false, d
   if (!isFloating(od)) {
     throw new TorchError(
       'RuntimeError',
-      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(t.dtype)}`,
+      // mean.dim's meta function names the dtype= argument when one was given
+      `mean(): could not infer output dtype. ${dtype ? 'Optional' : 'Input'} dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(od)}`,
     );
   }
   const all = dims === null;

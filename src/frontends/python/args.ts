@@ -1,5 +1,5 @@
 import { DType, Tensor } from '../../core';
-import { plainTypeName, PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from './values';
+import { plainTypeName, PyBuiltin, PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from './values';
 
 /** Reads a builtin's arguments by position or keyword, with Python-style errors. */
 export class Args {
@@ -75,6 +75,11 @@ export class Args {
     const v = this.kw.get(name);
     if (v === undefined || v === null) return undefined;
     if (v instanceof PyDType) return v.dtype;
+    // THPPythonScalarType_Check: the Python types float, int and bool stand for double, long and bool
+    if (v instanceof PyBuiltin && v.typeName === 'type') {
+      const d = ({ float: 'float64', int: 'int64', bool: 'bool' } as Record<string, DType>)[v.name];
+      if (d) return d;
+    }
     throw new PyError('TypeError', `${this.fname}(): argument '${name}' must be torch.dtype, not ${pyTypeOf(v)}`);
   }
 
