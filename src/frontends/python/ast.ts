@@ -49,6 +49,7 @@ export type CmpOp = '<' | '>' | '==' | '!=' | '<=' | '>=' | 'in' | 'not in' | 'i
 export type Expr =
   | Name
   | YieldExpr
+  | NamedExpr
   | IntLit
   | FloatLit
   | StrLit
@@ -179,6 +180,13 @@ export interface IfExpr extends NodeBase {
   test: Expr;
   body: Expr;
   orelse: Expr;
+}
+
+/** `name := value` (binds in the enclosing function scope, even inside a comprehension). */
+export interface NamedExpr extends NodeBase {
+  kind: 'NamedExpr';
+  target: string;
+  value: Expr;
 }
 
 /** `yield value` / `yield from value` (only inside a def, which makes it a generator function). */

@@ -68,6 +68,12 @@ export function exceptionMessage(ip: Interpreter, type: string, args: PyValue[])
   return type === 'KeyError' ? ip.repr(args[0]) : ip.str(args[0]);
 }
 
+function comprehensionScope(parent: Scope): Scope {
+  const s = new Scope(parent);
+  s.comprehension = true;
+  return s;
+}
+
 const yieldCache = new WeakMap<object, boolean>();
 
 /** Whether a statement or expression contains a yield of the enclosing def (nested defs and lambdas excluded). */
@@ -703,12 +709,12 @@ export class Interpreter {
       }
       case 'ListComp': {
         const out: PyValue[] = [];
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => out.push(this.eval(e.elt, s)));
+        this.comprehend(e.generators, 0, comprehensionScope(scope), (s) => out.push(this.eval(e.elt, s)));
         return new PyList(out);
       }
       case 'SetComp': {
         const out = new PySet();
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => {
+        this.comprehend(e.generators, 0, comprehensionScope(scope), (s) => {
           const v = this.eval(e.elt, s);
           out.map.set(hashKey(v), v);
         });
@@ -716,13 +722,20 @@ export class Interpreter {
       }
       case 'GeneratorExp': {
         const out: PyValue[] = [];
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => out.push(this.eval(e.elt, s)));
+        this.comprehend(e.generators, 0, comprehensionScope(scope), (s) => out.push(this.eval(e.elt, s)));
         return new PyIterator(out[Symbol.iterator](), 'generator', '<genexpr>');
       }
       case 'DictComp': {
         const d = new PyDict();
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => d.set(this.eval(e.key, s), this.eval(e.value, s)));
+        this.comprehend(e.generators, 0, comprehensionScope(scope), (s) => d.set(this.eval(e.key, s), this.eval(e.value, s)));
         return d;
+      }
+      case 'NamedExpr': {
+        const v = this.eval(e.value, scope);
+        let target = scope;
+        while (target.comprehension && target.parent) target = target.parent;
+        this.setName(e.target, v, target);
+        return v;
       }
       case 'Yield':
         // yields the generator executor handles are statements `yield v`, `x = yield v` and the like

@@ -1482,8 +1482,11 @@ class Lowerer {
       case 'YieldExpression':
         if (!this.ctx.inFunction) this.compileError("'yield' outside function", n.from, n.to);
         return this.yieldExpr(n, range);
-      case 'NamedExpression':
-        return { kind: 'UnsupportedExpr', construct: 'assignment expression (:=)', range };
+      case 'NamedExpression': {
+        const ks = this.kids(n);
+        if (ks.length !== 3 || ks[0].name !== 'VariableName') return this.invalid(n);
+        return { kind: 'NamedExpr', target: this.text(ks[0]), value: this.expr(ks[2]), range };
+      }
       default:
         return this.invalid(n);
     }
@@ -1631,7 +1634,8 @@ class Lowerer {
       }
       if (ns.length >= 3 && ns[0].name === 'VariableName' && ns[1].name === 'AssignOp') {
         if (this.text(ns[1]) === ':=') {
-          out.push({ kind: 'Positional', value: { kind: 'UnsupportedExpr', construct: 'assignment expression (:=)', range }, range });
+          if (ns.length > 3) this.invalid(ns[3]);
+          out.push({ kind: 'Positional', value: { kind: 'NamedExpr', target: this.text(ns[0]), value: this.expr(ns[2]), range }, range });
           return;
         }
         if (ns.length > 3) {

@@ -281,6 +281,8 @@ export class Scope {
   readonly vars = new Map<string, PyValue>();
   readonly globalNames = new Set<string>();
   readonly nonlocalNames = new Set<string>();
+  /** A comprehension's own scope (`:=` inside it binds in the enclosing scope). */
+  comprehension = false;
   constructor(public parent: Scope | null) {}
 }
 

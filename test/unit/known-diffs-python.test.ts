@@ -1,0 +1,23 @@
+import * as assert from 'assert';
+import { run } from './snippet';
+
+// Python 3.11 semantics (PEP 572 assignment expressions).
+describe('known diffs: assignment expressions (:=)', () => {
+  it('in a while condition and an if test', () => {
+    assert.strictEqual(
+      run('import torch\nn = 3\nwhile (n := n - 1) > 0:\n    print(n)\nif (t := torch.ones(2)).sum() > 1:\n    print(t)\nprint((z := 10) + 1, z)'),
+      '2\n1\ntensor([1., 1.])\n11 10\n',
+    );
+  });
+
+  it('inside a comprehension it binds in the enclosing scope', () => {
+    assert.strictEqual(
+      run('data = [1, 5, 2, 8]\nbig = [y for x in data if (y := x * 2) > 4]\nprint(big, y)\ndef f():\n    vals = [w for v in range(3) if (w := v)]\n    return w, vals\nprint(f())'),
+      '[10, 16] 16\n(2, [1, 2])\n',
+    );
+  });
+
+  it('as a call argument', () => {
+    assert.strictEqual(run('print(abs(q := -3), q)'), '3 -3\n');
+  });
+});
