@@ -63,6 +63,17 @@ describe('known diffs: generator functions', () => {
     );
   });
 
+  it('yields inside larger expressions: print((yield)), +=, return (yield), nested yields', () => {
+    assert.strictEqual(
+      run(
+        "def f():\n    print('got', (yield 1))\n    total = 0\n    total += yield 2\n    print('total', total)\n    return (yield 3)\n" +
+          "g = f()\nprint(next(g))\nprint(g.send('a'))\nprint(g.send(5))\ntry:\n    g.send('r')\nexcept StopIteration as e:\n    print('stop', e)\n" +
+          "def m():\n    print('outer got', (yield (yield 1)))\nq = m()\nprint(next(q), q.send('x'))\ntry:\n    q.send('y')\nexcept StopIteration:\n    print('done')",
+      ),
+      '1\ngot a\n2\ntotal 5\n3\nstop r\n1 x\nouter got y\ndone\n',
+    );
+  });
+
   it('a generator expression is named <genexpr>', () => {
     assert.match(run('print((x for x in range(3)))'), /^<generator object <genexpr> at 0x[0-9a-f]+>\n$/);
   });

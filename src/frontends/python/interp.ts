@@ -96,6 +96,34 @@ function containsYield(node: unknown): boolean {
   return c;
 }
 
+/** The yields of a statement in evaluation order (the AST's fields are in source order; nested defs and lambdas excluded). */
+function collectYields(node: unknown, out: A.YieldExpr[] = []): A.YieldExpr[] {
+  if (!node || typeof node !== 'object') return out;
+  if (Array.isArray(node)) {
+    for (const x of node) collectYields(x, out);
+    return out;
+  }
+  const kind = (node as { kind?: string }).kind;
+  if (kind === 'Yield') {
+    // a yield inside its value runs first, from genYield
+    out.push(node as A.YieldExpr);
+    return out;
+  }
+  if (kind === 'FunctionDef' || kind === 'ClassDef' || kind === 'Lambda') return out;
+  for (const [k, v] of Object.entries(node)) if (k !== 'range' && v && typeof v === 'object') collectYields(v, out);
+  return out;
+}
+
+/** Whether running a statement's yields ahead of it keeps Python's order: none is conditional (a if c else b, and/or). */
+function yieldsInOrder(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return true;
+  if (Array.isArray(node)) return node.every(yieldsInOrder);
+  const kind = (node as { kind?: string }).kind;
+  if ((kind === 'IfExp' || kind === 'BoolOp') && containsYield(node)) return false;
+  if (kind === 'FunctionDef' || kind === 'ClassDef' || kind === 'Lambda') return true;
+  return Object.entries(node).every(([k, v]) => k === 'range' || !v || typeof v !== 'object' || yieldsInOrder(v));
+}
+
 class ReturnSignal {
   constructor(public value: PyValue) {}
 }
@@ -110,6 +138,8 @@ export class Interpreter {
   host!: HostOps;
   /** Where the innermost executing statement is, for error locations. */
   currentRange: A.Range | null = null;
+  /** Results of yields run ahead of the rest of their statement (preYield). */
+  private yieldResults = new Map<A.YieldExpr, PyValue>();
   /** The frame stack: the function running and its first argument, for super(). */
   private frames: { fn: PyFunction; args: PyValue[] }[] = [];
 
@@ -384,7 +414,10 @@ export class Interpreter {
         return Flow.Normal;
       }
       case 'If':
-        if (containsYield(s.test)) break;
+        if (containsYield(s.test)) {
+          if (!yieldsInOrder(s.test)) break;
+          yield* this.preYield(s.test, scope);
+        }
         return this.truthy(this.eval(s.test, scope)) ? yield* this.genBlock(s.body, scope) : yield* this.genBlock(s.orelse, scope);
       case 'While': {
         if (containsYield(s.test)) break;
@@ -425,8 +458,19 @@ export class Interpreter {
       case 'Try':
         if (s.handlers.some((h) => h.type && containsYield(h.type))) break;
         return yield* this.genTry(s, scope);
-      default:
+      case 'ExprStmt':
+      case 'AugAssign':
+      case 'AnnAssign':
+      case 'Return':
         break;
+      default:
+        throw new PyError('NotImplementedError', `a yield inside a larger expression is not supported (line ${s.range.line})`);
+    }
+    // a simple statement with yields inside an expression (print((yield)), total += yield x, return (yield)):
+    // the yields run first, in source order, then the statement with their results
+    if ((s.kind === 'ExprStmt' || s.kind === 'Assign' || s.kind === 'AugAssign' || s.kind === 'AnnAssign' || s.kind === 'Return') && yieldsInOrder(s)) {
+      yield* this.preYield(s, scope);
+      return this.execInner(s, scope);
     }
     throw new PyError('NotImplementedError', `a yield inside a larger expression is not supported (line ${s.range.line})`);
   }
@@ -457,8 +501,17 @@ export class Interpreter {
     }
   }
 
+  /** Runs the yields of a statement in source order, keeping each one's result for eval. */
+  private *preYield(node: unknown, scope: Scope): Generator<PyValue, void, PyValue | undefined> {
+    for (const y of collectYields(node)) this.yieldResults.set(y, yield* this.genYield(y, scope));
+  }
+
   /** One yield: the value sent back in (None for next()), or what `yield from` returned. */
   private *genYield(e: A.YieldExpr, scope: Scope): Generator<PyValue, PyValue, PyValue | undefined> {
+    if (e.value && containsYield(e.value)) {
+      if (!yieldsInOrder(e.value)) throw new PyError('NotImplementedError', `a yield inside a larger expression is not supported (line ${e.range.line})`);
+      yield* this.preYield(e.value, scope);
+    }
     if (!e.from) {
       const sent = yield e.value ? this.eval(e.value, scope) : null;
       return sent ?? null;
@@ -738,6 +791,11 @@ export class Interpreter {
         return v;
       }
       case 'Yield':
+        if (this.yieldResults.has(e)) {
+          const v = this.yieldResults.get(e)!;
+          this.yieldResults.delete(e);
+          return v;
+        }
         // yields the generator executor handles are statements `yield v`, `x = yield v` and the like
         throw new PyError('NotImplementedError', `a yield inside a larger expression is not supported (line ${e.range.line})`);
       case 'UnsupportedExpr':
