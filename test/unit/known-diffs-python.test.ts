@@ -21,3 +21,16 @@ describe('known diffs: assignment expressions (:=)', () => {
     assert.strictEqual(run('print(abs(q := -3), q)'), '3 -3\n');
   });
 });
+
+describe('known diffs: broadcasting errors report the innermost mismatching dim', () => {
+  it('infer_size_impl walks from the last dim', () => {
+    assert.strictEqual(
+      run('import torch\ntorch.ones(2, 3) + torch.ones(3, 2)'),
+      'RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1\n',
+    );
+    assert.strictEqual(
+      run('import torch\ntorch.ones(4, 2, 3) * torch.ones(5, 1, 2)'),
+      'RuntimeError: The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 2\n',
+    );
+  });
+});

@@ -80,14 +80,15 @@ function reduce(t: Tensor, reduction: Reduction): Tensor {
 /** Broadcasts two tensors to a common shape (no autograd; for the loss kernels). */
 function broadcastPair(a: Tensor, b: Tensor): [Float64Array, Float64Array, number[]] {
   const n = Math.max(a.ndim, b.ndim);
-  const shape: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const shape = new Array<number>(n);
+  // from the last dim, as ATen's infer_size_impl
+  for (let i = n - 1; i >= 0; i--) {
     const x = a.shape[i - (n - a.ndim)] ?? 1;
     const y = b.shape[i - (n - b.ndim)] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
       throw new TorchError('RuntimeError', `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
     }
-    shape.push(x === 1 ? y : x);
+    shape[i] = x === 1 ? y : x;
   }
   return [Float64Array.from(expandValues(a, shape)), Float64Array.from(expandValues(b, shape)), shape];
 }
