@@ -179,3 +179,19 @@ describe('known diffs: dtype arguments', () => {
     );
   });
 });
+
+describe('known diffs: out= of the torch functions that mirror methods', () => {
+  it('torch.add(x, y, out=result) writes into result (the 60-minute blitz)', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2)\ny = torch.ones(2)\nresult = torch.empty(2)\ntorch.add(x, y, out=result)\nprint(result)'),
+      'tensor([2., 2.])\n',
+    );
+  });
+
+  it('with an input that requires grad it is throw_error_out_requires_grad', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\ntorch.add(x, x, out=torch.empty(2))'),
+      "RuntimeError: add(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.\n",
+    );
+  });
+});

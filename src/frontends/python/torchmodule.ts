@@ -50,6 +50,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const method = (name: string) => (a: Args) => {
     const t = T(a);
     const m = rt.getattr(t, name) as PyBuiltin;
+    const out = a.kw.get('out');
+    if (out instanceof Tensor) return withOut(name, out, a, () => m.fn(a.args.slice(1), new Map([...a.kw].filter(([k]) => k !== 'out'))));
     try {
       return m.fn(a.args.slice(1), a.kw);
     } catch (e) {
@@ -666,6 +668,19 @@ const NN_MODULES: Record<string, string> = {
   SmoothL1Loss: 'torch.nn.modules.loss', HuberLoss: 'torch.nn.modules.loss',
   LayerNorm: 'torch.nn.modules.normalization', BatchNorm1d: 'torch.nn.modules.batchnorm', Embedding: 'torch.nn.modules.sparse',
 };
+
+/** torch.f(..., out=t): the result written into t (same shape only), as the out= overloads do. */
+function withOut(name: string, out: Tensor, a: Args, f: () => PyValue): PyValue {
+  const grads = [...a.args, ...a.kw.values()].some((v) => v instanceof Tensor && v.requiresGrad);
+  if (grads && isGradEnabled()) {
+    throw new PyError('RuntimeError', `${name}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`);
+  }
+  const r = f();
+  if (!(r instanceof Tensor)) return r;
+  if (r.shape.join() !== out.shape.join()) throw new PyError('NotImplementedError', `${name}(out=...) with an output of another shape is not supported by Autograd Lens yet`);
+  noGrad(() => ops.writeValues(out, r));
+  return out;
+}
 
 function wrapTensorCheck(name: string, f: Fn): Fn {
   return (a) => {
