@@ -195,3 +195,12 @@ describe('known diffs: out= of the torch functions that mirror methods', () => {
     );
   });
 });
+
+describe('known diffs: NumPy scalars in overloaded calls', () => {
+  it('NumPy integers are ints and NumPy floats are numbers (THPUtils_checkLong / checkScalar)', () => {
+    assert.strictEqual(
+      run('import numpy as np\nimport torch\na = np.array([1, 5, 2])\nx = torch.ones(2, 3)\nprint(x.sum(np.argmax(a) - 1), x.add(np.float32(1.5))[0, 0].item(), x.max(a[0]).values)'),
+      'tensor([2., 2., 2.]) 2.5 tensor([1., 1.])\n',
+    );
+  });
+});

@@ -6,7 +6,7 @@
 // themselves: this only decides which calls are rejected, and with what message.
 import { Tensor } from '../../core';
 import { pyTypeOf } from './args';
-import { PyBuiltin, PyDType, PyError, PyList, PyTuple, PyValue } from './values';
+import { PyBuiltin, PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from './values';
 
 type PType =
   | 'Tensor' | 'Scalar' | 'int64_t' | 'double' | 'bool' | 'IntArrayRef' | 'DimnameList' | 'Dimname'
@@ -108,12 +108,15 @@ function sigString(s: Signature): string {
   }).join(', ') + ')';
 }
 
-const isScalar = (v: PyValue) => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
 const isIntTensor = (t: Tensor) => !t.dtype.startsWith('float') && t.dtype !== 'bool';
-/** THPUtils_checkLong: an int that is not a bool. */
-const checkLong = (v: PyValue) => typeof v === 'bigint';
-/** THPUtils_checkIndex: an int, or an object with __index__ (an integer one-element tensor). */
-const checkIndex = (v: PyValue) => typeof v === 'bigint' || (v instanceof Tensor && v.numel === 1 && isIntTensor(v));
+/** A NumPy scalar (np.float32(1.5), np.argmax(...)): a 0-dim array here. */
+const isNumpyScalar = (v: PyValue): v is PyNdArray => v instanceof PyNdArray && v.tensor.ndim === 0;
+/** THPUtils_checkScalar: a Python or NumPy number. */
+const isScalar = (v: PyValue) => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || isNumpyScalar(v);
+/** THPUtils_checkLong: an int that is not a bool, or a NumPy integer. */
+const checkLong = (v: PyValue) => typeof v === 'bigint' || (isNumpyScalar(v) && isIntTensor(v.tensor));
+/** THPUtils_checkIndex: an int, or an object with __index__ (NumPy integers, integer one-element tensors). */
+const checkIndex = (v: PyValue) => checkLong(v) || (v instanceof Tensor && v.numel === 1 && isIntTensor(v));
 const checkDimname = (v: PyValue) => v === null || typeof v === 'string';
 
 /** FunctionParameter::check. `argnum` is the parameter's index, for the tensor-list error. */
@@ -124,7 +127,7 @@ function check(p: Param, v: PyValue, argnum: number): boolean {
       return p.numbersAsTensors && isScalar(v);
     case 'Scalar': // falls through to double (complex numbers aside)
     case 'double':
-      if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return true;
+      if (isScalar(v)) return true;
       return v instanceof Tensor && !v.requiresGrad && v.ndim === 0;
     case 'int64_t':
       if (checkLong(v)) return true;
