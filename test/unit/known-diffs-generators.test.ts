@@ -74,6 +74,13 @@ describe('known diffs: generator functions', () => {
     );
   });
 
+  it('zero-argument super() inside a generator method', () => {
+    assert.strictEqual(
+      run('class A:\n    def items(self):\n        yield 1\n        yield 2\nclass B(A):\n    def items(self):\n        yield 0\n        yield from super().items()\nprint(list(B().items()))'),
+      '[0, 1, 2]\n',
+    );
+  });
+
   it('a generator expression is named <genexpr>', () => {
     assert.match(run('print((x for x in range(3)))'), /^<generator object <genexpr> at 0x[0-9a-f]+>\n$/);
   });

@@ -369,7 +369,6 @@ export class Interpreter {
   // statement (`yield v`, `yield from it`) or the value of an assignment (`x = yield v`).
 
   private *runGenerator(fn: PyFunction, scope: Scope): Generator<PyValue, PyValue, PyValue | undefined> {
-    // no frame is pushed: a suspended body must not stay on the stack (zero-argument super() is not supported in it)
     void fn;
     try {
       yield* this.genBlock(fn.body as A.Stmt[], scope);
@@ -931,7 +930,22 @@ export class Interpreter {
     const scope = new Scope(fn.closure);
     this.bindParams(fn, args, kwargs, scope);
     if (fn.isGenerator) {
-      return new PyIterator(this.runGenerator(fn, scope), 'generator', fn.qualname);
+      // each resume runs with the function's frame on the stack (zero-argument super() in the body)
+      const body = this.runGenerator(fn, scope);
+      const frames = this.frames;
+      const resumed = <T>(f: () => T): T => {
+        frames.push({ fn, args });
+        try {
+          return f();
+        } finally {
+          frames.pop();
+        }
+      };
+      const it: Iterator<PyValue, PyValue, PyValue | undefined> = {
+        next: (v?: PyValue) => resumed(() => body.next(v)),
+        return: (v?: PyValue) => resumed(() => body.return(v ?? null)),
+      };
+      return new PyIterator(it as Iterator<PyValue>, 'generator', fn.qualname);
     }
     if (this.frames.length > 900) throw new PyError('RecursionError', 'maximum recursion depth exceeded');
     this.frames.push({ fn, args });
