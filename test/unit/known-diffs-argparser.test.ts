@@ -17,14 +17,26 @@ describe('known diffs: PyTorch argument-parser errors of overloaded functions', 
     );
   });
 
-  it('the "*" counts as an argument: two keywords are checked against (*, torch.dtype dtype)', () => {
+  it('the "*" counts as an argument: two keywords are checked against (*, torch.dtype dtype); keywords come out reversed', () => {
+    // the keywords pass through a std::unordered_map: libstdc++ iterates a small one in reverse insertion order
     assert.strictEqual(
       run(pre + 'x.sum(axis=0, out=None)'),
-      'TypeError: sum() received an invalid combination of arguments - got (axis=int, out=NoneType, ), but expected one of:\n' +
+      'TypeError: sum() received an invalid combination of arguments - got (out=NoneType, axis=int, ), but expected one of:\n' +
         ' * (*, torch.dtype dtype)\n' +
-        "      didn't match because some of the keywords were incorrect: axis, out\n" +
+        "      didn't match because some of the keywords were incorrect: out, axis\n" +
         ' * (tuple of ints dim, bool keepdim, *, torch.dtype dtype)\n' +
         ' * (tuple of names dim, bool keepdim, *, torch.dtype dtype)\n\n',
+    );
+  });
+
+  it('torch.sum with keywords of the wrong types (the onnx2torch report of this exact message)', () => {
+    assert.strictEqual(
+      run(pre + 'torch.sum(x, dim=[0, 1], keepdim=0)'),
+      'TypeError: sum() received an invalid combination of arguments - got (Tensor, keepdim=int, dim=list), but expected one of:\n' +
+        ' * (Tensor input, *, torch.dtype dtype)\n' +
+        "      didn't match because some of the keywords were incorrect: keepdim, dim\n" +
+        ' * (Tensor input, tuple of ints dim, bool keepdim, *, torch.dtype dtype, Tensor out)\n' +
+        ' * (Tensor input, tuple of names dim, bool keepdim, *, torch.dtype dtype, Tensor out)\n\n',
     );
   });
 

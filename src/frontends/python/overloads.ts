@@ -293,10 +293,16 @@ function formattedArgDesc(opt: OptArg[], args: PyValue[], kw: Map<string, PyValu
   return r + ')';
 }
 
+/**
+ * The keywords in the order format_invalid_args sees them: copied into a std::unordered_map, whose
+ * iteration (libstdc++, fewer keywords than buckets) is the reverse of insertion.
+ */
+const kwOrder = (kw: Map<string, PyValue>): [string, PyValue][] => [...kw].reverse();
+
 function argDesc(args: PyValue[], kw: Map<string, PyValue>): string {
   let r = '(';
   for (const a of args) r += tpName(a) + ', ';
-  for (const [k, v] of kw) r += k + '=' + tpName(v) + ', ';
+  for (const [k, v] of kwOrder(kw)) r += k + '=' + tpName(v) + ', ';
   if (args.length) r = r.slice(0, -2);
   return r + ')';
 }
@@ -305,7 +311,7 @@ function formatInvalidArgs(fname: string, options: string[], args: PyValue[], kw
   let msg = `${fname}() received an invalid combination of arguments - `;
   const unmatchedKw = (opt: OptArg[]) => {
     const start = Math.max(0, opt.length - kw.size);
-    return [...kw.keys()].filter((k) => !opt.slice(start).some((a) => a.name === k));
+    return kwOrder(kw).map(([k]) => k).filter((k) => !opt.slice(start).some((a) => a.name === k));
   };
   const countMatch = (opt: OptArg[]) => args.length + kw.size === opt.length;
   if (options.length === 1) {
