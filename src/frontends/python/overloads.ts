@@ -333,7 +333,15 @@ function formatInvalidArgs(fname: string, options: string[], args: PyValue[], kw
   return msg;
 }
 
-/** The overloads of the common functions, as 1.13's python_torch_functions / python_variable_methods declare them. */
+/**
+ * The overloads of the common functions, as 1.13's python_torch_functions / python_variable_methods
+ * declare them (from native_functions.yaml: `self` becomes `input` in functions, out= variants add a
+ * keyword-only `Tensor out=None`, deprecated forms are hidden). The sum/mean/max forms match reported
+ * messages; `max(Tensor input)` without out (max.unary_out came after the 1.13 branch) and the order of
+ * pow's Tensor/Scalar overloads follow the generator's rules rather than an observed 1.13 message.
+ * Functions whose size arguments became SymInt[] in 1.13 (view, reshape, zeros, ...) are left out:
+ * how 1.13 printed that type is not established.
+ */
 const sumLike = (n: string, method: boolean): string[] =>
   method
     ? [
