@@ -34,3 +34,12 @@ describe('known diffs: broadcasting errors report the innermost mismatching dim'
     );
   });
 });
+
+describe('known diffs: obj.__class__', () => {
+  it('is type(obj), for grad_fn nodes, instances and plain values', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2, requires_grad=True)\nprint((x * 2).grad_fn.__class__.__name__)\nclass A:\n    pass\nprint(A().__class__.__name__, (5).__class__)'),
+      "MulBackward0\nA <class 'int'>\n",
+    );
+  });
+});

@@ -1017,6 +1017,10 @@ export class Interpreter {
   }
 
   getattrOpt(obj: PyValue, name: string): PyValue | undefined {
+    if (name === '__class__' && !(obj instanceof PyModule)) {
+      const type = this.builtins.get('type');
+      if (type !== undefined) return this.call(type, [obj]);
+    }
     if (obj instanceof PyInstance) {
       const own = obj.dict.get(name);
       if (own !== undefined) return own;
