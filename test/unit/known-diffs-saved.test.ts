@@ -61,4 +61,14 @@ describe('known diffs: grad_fn._saved_* attributes', () => {
       '1 -1 (2, 3)\n1 -1\n1 2\n-100 1\n',
     );
   });
+
+  it('SliceBackward0 keeps the slice as Python passed it (open end = PY_SSIZE_T_MAX)', () => {
+    assert.strictEqual(
+      run(
+        'import torch\nx = torch.ones(4, 3, requires_grad=True)\nfor v in [x[1:], x[-2:], x[::2], x[:, 1:2], x.narrow(0, 1, 2)]:\n' +
+          '    g = v.grad_fn\n    print(g._saved_dim, g._saved_start, g._saved_end, g._saved_step, g._saved_self_sym_sizes)',
+      ),
+      '0 1 9223372036854775807 1 (4, 3)\n0 -2 9223372036854775807 1 (4, 3)\n0 0 9223372036854775807 2 (4, 3)\n1 1 2 1 (4, 3)\n0 1 3 1 (4, 3)\n',
+    );
+  });
 });

@@ -274,7 +274,9 @@ export function slice(t: Tensor, dim: number, start: number | null, stop: number
   shape[d] = len;
   strides[d] = t.strides[d] * step;
   const inShape = t.shape.slice();
-  return viewOp(t, 'SliceBackward0', shape, strides, t.offset + s * t.strides[d], (g) => embed(g, inShape, d, s, step, len, false));
+  // saved as given: Python's x[a:] passes PY_SSIZE_T_MAX as the end, x[:b] 0 as the start
+  const saved = { dim: BigInt(dim), start: BigInt(start ?? 0), end: stop === null ? 9223372036854775807n : BigInt(stop), step: BigInt(step), self_sym_sizes: inShape };
+  return viewOp(t, 'SliceBackward0', shape, strides, t.offset + s * t.strides[d], (g) => embed(g, inShape, d, s, step, len, false), saved);
 }
 
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
