@@ -71,4 +71,15 @@ describe('known diffs: grad_fn._saved_* attributes', () => {
       '0 1 9223372036854775807 1 (4, 3)\n0 -2 9223372036854775807 1 (4, 3)\n0 0 9223372036854775807 2 (4, 3)\n1 1 2 1 (4, 3)\n0 1 3 1 (4, 3)\n',
     );
   });
+
+  it('var/std (the correction overload), repeat and cumsum', () => {
+    assert.strictEqual(
+      run(
+        'import torch\nx = torch.tensor([[1., 2., 4.], [3., 5., 9.]], requires_grad=True)\nv = x.var().grad_fn\nprint(v._saved_dim, v._saved_correction, v._saved_keepdim)\n' +
+          's = x.std(1, keepdim=True).grad_fn\nprint(s._saved_dim, s._saved_correction, s._saved_keepdim, x.var(unbiased=False).grad_fn._saved_correction)\n' +
+          'r = x.repeat(2, 1).grad_fn\nprint(r._saved_repeats, r._saved_self_sym_sizes, x.cumsum(-1).grad_fn._saved_dim)',
+      ),
+      'None 1 False\n(1,) 1 True 0\n(2, 1) (2, 3) -1\n',
+    );
+  });
 });

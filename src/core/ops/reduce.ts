@@ -317,6 +317,8 @@ export function variance(t: Tensor, dims: number[] | null, correction: number, k
   if (node) {
     node.save('self', t);
     node.save('result', out, true);
+    // var.correction / std.correction(self, dim, *, correction, keepdim)
+    Object.assign(node.attrs, { dim: dims === null ? null : dims.map(BigInt), correction: BigInt(correction), keepdim });
   }
   return out;
 }
@@ -404,7 +406,7 @@ export function cumsum(t: Tensor, dim: number): Tensor {
       }
     }
   const res = Tensor.fromData(out, shape, od);
-  record('CumsumBackward0', [t], [res], ([g]) => {
+  const cumNode = record('CumsumBackward0', [t], [res], ([g]) => {
     if (!g) return [null];
     // reverse cumulative sum of the gradient
     const gv = g.values();
@@ -420,6 +422,7 @@ export function cumsum(t: Tensor, dim: number): Tensor {
       }
     return [Tensor.fromData(r, shape, g.dtype)];
   });
+  if (cumNode) cumNode.attrs.dim = BigInt(dim);
   return res;
 }
 

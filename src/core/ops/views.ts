@@ -470,7 +470,7 @@ export function repeat(t: Tensor, reps: number[]): Tensor {
     }
     out[k] = base.storage.data[srcIdx];
   }
-  record('RepeatBackward0', [t], [res], ([g]) => {
+  const repNode = record('RepeatBackward0', [t], [res], ([g]) => {
     if (!g) return [null];
     const gs: number[] = [];
     src.forEach((s, i) => gs.push(reps[i], s));
@@ -478,6 +478,7 @@ export function repeat(t: Tensor, reps: number[]): Tensor {
     const dims = gs.map((_, i) => i).filter((i) => i % 2 === 0);
     return [Tensor.fromData(sum(r, dims).values(), t.shape, g.dtype)];
   });
+  if (repNode) Object.assign(repNode.attrs, { repeats: reps.slice(), self_sym_sizes: t.shape.slice() });
   return res;
 }
 
