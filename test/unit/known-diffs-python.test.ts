@@ -43,3 +43,12 @@ describe('known diffs: obj.__class__', () => {
     );
   });
 });
+
+describe('known diffs: mse_loss promotes like a binary op', () => {
+  it('a double target gives a double loss, whose backward then fails on the dtype', () => {
+    assert.strictEqual(
+      run('import torch\nimport torch.nn.functional as F\nx = torch.ones(2, requires_grad=True)\nl = F.mse_loss(x, torch.zeros(2, dtype=torch.float64))\nprint(l)\nl.backward()'),
+      'tensor(1., dtype=torch.float64, grad_fn=<MseLossBackward0>)\nRuntimeError: Found dtype Double but expected Float\n',
+    );
+  });
+});

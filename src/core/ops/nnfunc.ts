@@ -8,6 +8,7 @@ import { abs, div, mul, neg, sub } from './elementwise';
 import { expandValues } from './kernels';
 import { mean, sum } from './reduce';
 import { torchSum } from './cascadeSum';
+import { resultType } from './scalar';
 
 type Reduction = 'mean' | 'sum' | 'none';
 
@@ -97,7 +98,9 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   checkTargetSize(input, target);
   const [x, y, shape] = broadcastPair(input, target);
   const n = x.length;
-  const dt = input.dtype;
+  // a binary TensorIterator: float input with a double target gives a double loss
+  // (its backward then fails with "Found dtype Double but expected Float")
+  const dt = resultType(input, target);
   const f32 = dt === 'float32';
   const r = f32 ? Math.fround : (v: number) => v;
   const diff = allocate(dt, n);
