@@ -15,9 +15,10 @@ export function wrap(x: Operand, dtype: DType): Tensor {
  * int, Double for a float), not in the op's dtype: `(x/2).grad_fn._saved_other` is tensor(2).
  * Kept aside under '#name' for grad_fn._saved_<name>; backward uses the op-dtype copy.
  */
-function wrappedScalars(attrs: Record<string, unknown>, a: Operand, b: Operand): void {
-  if (!isTensor(a)) attrs['#self'] = a;
-  if (!isTensor(b)) attrs['#other'] = b;
+function wrappedScalars(node: { attrs: Record<string, unknown> }, a: Operand, b: Operand): void {
+  // node.attrs is allocated on first use: tensor-tensor ops leave it alone
+  if (!isTensor(a)) node.attrs['#self'] = a;
+  if (!isTensor(b)) node.attrs['#other'] = b;
 }
 /** The tensor operand or null: Python scalars still take a (None, 0) slot in next_functions. */
 const tin = (x: Operand): Tensor | null => (isTensor(x) ? x : null);
@@ -81,7 +82,7 @@ export function mul(a: Operand, b: Operand): Tensor {
   if (node) {
     if (node.next[1]) node.save('self', ta);
     if (node.next[0]) node.save('other', tb);
-    wrappedScalars(node.attrs, a, b);
+    wrappedScalars(node, a, b);
   }
   return out;
 }
@@ -116,7 +117,7 @@ export function div(a: Operand, b: Operand, roundingMode: 'trunc' | 'floor' | nu
   if (node) {
     if (node.next[1]) node.save('self', ta);
     node.save('other', tb);
-    wrappedScalars(node.attrs, a, b);
+    wrappedScalars(node, a, b);
   }
   return out;
 }

@@ -457,7 +457,6 @@ export class Interpreter {
       case 'Try':
         if (s.handlers.some((h) => h.type && containsYield(h.type))) break;
         return yield* this.genTry(s, scope);
-      case 'ExprStmt':
       case 'AugAssign':
       case 'AnnAssign':
       case 'Return':
