@@ -216,3 +216,12 @@ describe('known diffs: NumPy scalars in overloaded calls', () => {
     );
   });
 });
+
+describe('known diffs: torch.tensor has one signature (THPVariable_tensor)', () => {
+  it('extra positionals, non-bool requires_grad and unknown keywords are the parser errors', () => {
+    assert.strictEqual(run('import torch\ntorch.tensor(1, 2)'), 'TypeError: tensor() takes 1 positional argument but 2 were given\n');
+    assert.strictEqual(run('import torch\ntorch.tensor([1, 2], requires_grad=1)'), "TypeError: tensor(): argument 'requires_grad' must be bool, not int\n");
+    assert.strictEqual(run('import torch\ntorch.tensor([1, 2], foo=1)'), "TypeError: tensor() got an unexpected keyword argument 'foo'\n");
+    assert.strictEqual(run('import torch\nprint(torch.tensor(data=[1.5], dtype=float, device="cpu", requires_grad=True))'), 'tensor([1.5000], dtype=torch.float64, requires_grad=True)\n');
+  });
+});

@@ -10,7 +10,7 @@ import { PyBuiltin, PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from
 
 type PType =
   | 'Tensor' | 'Scalar' | 'int64_t' | 'double' | 'bool' | 'IntArrayRef' | 'DimnameList' | 'Dimname'
-  | 'ScalarType' | 'TensorList' | 'string';
+  | 'ScalarType' | 'TensorList' | 'string' | 'PyObject' | 'Device';
 
 interface Param {
   type: PType;
@@ -34,12 +34,14 @@ interface Signature {
 const TYPE_MAP: Record<string, PType> = {
   Tensor: 'Tensor', Scalar: 'Scalar', int64_t: 'int64_t', double: 'double', bool: 'bool', IntArrayRef: 'IntArrayRef',
   DimnameList: 'DimnameList', Dimname: 'Dimname', ScalarType: 'ScalarType', TensorList: 'TensorList', 'c10::string_view': 'string',
+  'PyObject*': 'PyObject', Device: 'Device',
 };
 
 /** FunctionParameter::type_name (these strings are what the error messages print). */
 const TYPE_NAME: Record<PType, string> = {
   Tensor: 'Tensor', Scalar: 'Number', int64_t: 'int', double: 'float', bool: 'bool', IntArrayRef: 'tuple of ints',
   DimnameList: 'tuple of names', Dimname: 'name', ScalarType: 'torch.dtype', TensorList: 'tuple of Tensors', string: 'str',
+  PyObject: 'object', Device: 'torch.device',
 };
 
 /** python_arg_parser.cpp's should_allow_numbers_as_tensors. */
@@ -152,6 +154,10 @@ function check(p: Param, v: PyValue, argnum: number): boolean {
       return v instanceof PyDType || (v instanceof PyBuiltin && v.typeName === 'type' && ['float', 'int', 'bool', 'complex'].includes(v.name));
     case 'string':
       return typeof v === 'string';
+    case 'PyObject':
+      return true;
+    case 'Device':
+      return checkLong(v) || typeof v === 'string' || (v instanceof PyTuple && v.tag === 'device');
   }
 }
 
@@ -370,6 +376,8 @@ const addLike = (n: string, method: boolean): string[] =>
     : [`${n}(Tensor input, Scalar alpha, Tensor other, *, Tensor out=None)|deprecated`, `${n}(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)`];
 
 const FUNCTIONS: Record<string, string[]> = {
+  // python_torch_functions_manual.cpp's THPVariable_tensor
+  tensor: ['tensor(PyObject* data, *, ScalarType dtype=None, Device? device=None, bool pin_memory=False, bool requires_grad=False, DimnameList? names=None)'],
   add: addLike('add', false),
   sub: addLike('sub', false),
   mul: ['mul(Tensor input, Tensor other, *, Tensor out=None)'],
