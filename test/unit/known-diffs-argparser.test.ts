@@ -225,3 +225,12 @@ describe('known diffs: torch.tensor has one signature (THPVariable_tensor)', () 
     assert.strictEqual(run('import torch\nprint(torch.tensor(data=[1.5], dtype=float, device="cpu", requires_grad=True))'), 'tensor([1.5000], dtype=torch.float64, requires_grad=True)\n');
   });
 });
+
+describe('known diffs: input= given by keyword to the functions mirroring methods', () => {
+  it('torch.sub(input=x, other=y) and friends', () => {
+    assert.strictEqual(
+      run('import torch\nx = torch.ones(2)\nprint(torch.sub(input=x, other=x), torch.sum(input=x, dim=0), torch.max(input=x))'),
+      'tensor([0., 0.]) tensor(2.) tensor(1.)\n',
+    );
+  });
+});

@@ -50,10 +50,12 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const method = (name: string) => (a: Args) => {
     const t = T(a);
     const m = rt.getattr(t, name) as PyBuiltin;
-    const out = a.kw.get('out');
-    if (out instanceof Tensor) return withOut(name, out, a, () => m.fn(a.args.slice(1), new Map([...a.kw].filter(([k]) => k !== 'out'))));
+    // the input is self of the method: torch.sub(input=x, other=y) is x.sub(other=y)
+    const kw = a.args.length ? a.kw : new Map([...a.kw].filter(([k]) => k !== 'input'));
+    const out = kw.get('out');
+    if (out instanceof Tensor) return withOut(name, out, a, () => m.fn(a.args.slice(1), new Map([...kw].filter(([k]) => k !== 'out'))));
     try {
-      return m.fn(a.args.slice(1), a.kw);
+      return m.fn(a.args.slice(1), kw);
     } catch (e) {
       // the method counted positions without self: torch.mm(x, 2) names 'mat2' (position 2)
       if (e instanceof PyError && e.pyType === 'TypeError') {
