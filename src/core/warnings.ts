@@ -10,4 +10,21 @@ let sink: WarningSink = () => {};
 export const setWarningSink = (s: WarningSink): void => {
   sink = s;
 };
-export const warn = (category: string, message: string, origin: WarningOrigin = 'location'): void => sink(category, message, origin);
+let callerLocated = false;
+export const warn = (category: string, message: string, origin: WarningOrigin = 'location'): void =>
+  sink(category, message, callerLocated ? 'location' : origin);
+
+/**
+ * Runs `fn` as a torch Python function whose warnings.warn(..., stacklevel=2) points at its
+ * caller: called directly from user code (F.mse_loss(a, b)), its warnings are keyed by the
+ * user's line rather than by torch's, so two call sites both warn.
+ */
+export function warningsAtCaller<T>(fn: () => T): T {
+  const prev = callerLocated;
+  callerLocated = true;
+  try {
+    return fn();
+  } finally {
+    callerLocated = prev;
+  }
+}

@@ -358,15 +358,15 @@ describe('parse: operators', () => {
     });
   });
 
-  it('walrus and await are unsupported expressions', () => {
-    assert.deepEqual(sexpr('(y := 3)'), { kind: 'UnsupportedExpr', construct: 'assignment expression (:=)' });
+  it('walrus is a NamedExpr', () => {
+    assert.deepEqual(sexpr('(y := 3)'), { kind: 'NamedExpr', target: 'y', value: int(3) });
     assert.deepEqual(strip(only('if (n := 10) > 5:\n    pass', 'If').test), {
       kind: 'Compare',
-      left: { kind: 'UnsupportedExpr', construct: 'assignment expression (:=)' },
+      left: { kind: 'NamedExpr', target: 'n', value: int(10) },
       ops: ['>'],
       comparators: [int(5)],
     });
-    assert.deepEqual(sexpr('f(x := 1)'), call(name('f'), pos({ kind: 'UnsupportedExpr', construct: 'assignment expression (:=)' })));
+    assert.deepEqual(sexpr('f(x := 1)'), call(name('f'), pos({ kind: 'NamedExpr', target: 'x', value: int(1) })));
   });
 });
 
@@ -757,9 +757,10 @@ describe('parse: statements', () => {
     );
     const gen = b[6] as A.FunctionDefStmt;
     assert.deepEqual(strip(gen.body), [
-      { kind: 'ExprStmt', value: { kind: 'UnsupportedExpr', construct: 'yield expression' } },
-      { kind: 'Assign', targets: [name('y')], value: { kind: 'UnsupportedExpr', construct: 'yield expression' } },
+      { kind: 'ExprStmt', value: { kind: 'Yield', value: int(1), from: false } },
+      { kind: 'Assign', targets: [name('y')], value: { kind: 'Yield', value: null, from: false } },
     ]);
+    assert.strictEqual(gen.isGenerator, true);
   });
 
   it('IPython magics and shell commands become unsupported statements', () => {

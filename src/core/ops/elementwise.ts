@@ -11,6 +11,16 @@ import { getDefaultDtype, isTensor, Operand, resultType, Scalar, scalarValue } f
 export function wrap(x: Operand, dtype: DType): Tensor {
   return isTensor(x) ? x : Tensor.scalar(scalarValue(x), dtype);
 }
+/**
+ * A Python number operand is saved by PyTorch as the wrapped-number tensor itself (Long for an
+ * int, Double for a float), not in the op's dtype: `(x/2).grad_fn._saved_other` is tensor(2).
+ * Kept aside under '#name' for grad_fn._saved_<name>; backward uses the op-dtype copy.
+ */
+function wrappedScalars(node: { attrs: Record<string, unknown> }, a: Operand, b: Operand): void {
+  // node.attrs is allocated on first use: tensor-tensor ops leave it alone
+  if (!isTensor(a)) node.attrs['#self'] = a;
+  if (!isTensor(b)) node.attrs['#other'] = b;
+}
 /** The tensor operand or null: Python scalars still take a (None, 0) slot in next_functions. */
 const tin = (x: Operand): Tensor | null => (isTensor(x) ? x : null);
 
@@ -68,7 +78,8 @@ export function sub(a: Operand, b: Operand, alpha: Scalar = 1n): Tensor {
 export function rsub(t: Tensor, s: Scalar): Tensor {
   const dt = resultType(t, s);
   const out = binaryMap(t, wrap(s, dt), dt, (x, y) => y - x);
-  record('RsubBackward1', [t], [out], ([g]) => [g ? neg(g) : null]);
+  const node = record('RsubBackward1', [t], [out], ([g]) => [g ? neg(g) : null]);
+  if (node) node.attrs.alpha = 1n; // rsub.Scalar(self, other, alpha=1) saves alpha
   return out;
 }
 
@@ -88,6 +99,7 @@ export function mul(a: Operand, b: Operand): Tensor {
       if (isTensor(b)) node.save('other', tb);
       else node.saveWrappedNumber('other', tb);
     }
+    wrappedScalars(node, a, b);
   }
   return out;
 }
@@ -122,6 +134,7 @@ export function div(a: Operand, b: Operand, roundingMode: 'trunc' | 'floor' | nu
   if (node) {
     if (node.next[1]) node.save('self', ta);
     node.save('other', tb);
+    wrappedScalars(node, a, b);
   }
   return out;
 }

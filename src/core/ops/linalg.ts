@@ -238,14 +238,15 @@ const expandTo = (t: Tensor, shape: number[]): Tensor => expand(t, shape);
 
 function broadcastBatch(a: number[], b: number[]): number[] {
   const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const out = new Array<number>(n);
+  // from the last dim, as ATen's infer_size_impl
+  for (let i = n - 1; i >= 0; i--) {
     const x = a[i - (n - a.length)] ?? 1;
     const y = b[i - (n - b.length)] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
       throw new TorchError('RuntimeError', `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
     }
-    out.push(x === 1 ? y : x);
+    out[i] = x === 1 ? y : x;
   }
   return out;
 }

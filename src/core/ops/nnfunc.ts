@@ -9,6 +9,7 @@ import { isGradEnabled } from '../autograd/gradMode';
 import { expandValues } from './kernels';
 import { mean, sum } from './reduce';
 import { torchSum } from './cascadeSum';
+import { resultType } from './scalar';
 
 type Reduction = 'mean' | 'sum' | 'none';
 
@@ -80,6 +81,9 @@ function checkTargetSize(input: Tensor, target: Tensor): void {
   }
 }
 
+/** at::Reduction::Reduction as the saved `reduction` argument shows it (None, Mean, Sum). */
+const REDUCTION_ENUM: Record<Reduction, bigint> = { none: 0n, mean: 1n, sum: 2n };
+
 function reduce(t: Tensor, reduction: Reduction): Tensor {
   return reduction === 'mean' ? mean(t) : reduction === 'sum' ? sum(t) : t;
 }
@@ -87,14 +91,15 @@ function reduce(t: Tensor, reduction: Reduction): Tensor {
 /** Broadcasts two tensors to a common shape (no autograd; for the loss kernels). */
 function broadcastPair(a: Tensor, b: Tensor): [Float64Array, Float64Array, number[]] {
   const n = Math.max(a.ndim, b.ndim);
-  const shape: number[] = [];
-  for (let i = 0; i < n; i++) {
+  const shape = new Array<number>(n);
+  // from the last dim, as ATen's infer_size_impl
+  for (let i = n - 1; i >= 0; i--) {
     const x = a.shape[i - (n - a.ndim)] ?? 1;
     const y = b.shape[i - (n - b.ndim)] ?? 1;
     if (x !== y && x !== 1 && y !== 1) {
       throw new TorchError('RuntimeError', `The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
     }
-    shape.push(x === 1 ? y : x);
+    shape[i] = x === 1 ? y : x;
   }
   return [Float64Array.from(expandValues(a, shape)), Float64Array.from(expandValues(b, shape)), shape];
 }
@@ -103,7 +108,9 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   checkTargetSize(input, target);
   const [x, y, shape] = broadcastPair(input, target);
   const n = x.length;
-  const dt = input.dtype;
+  // a binary TensorIterator: float input with a double target gives a double loss
+  // (its backward then fails with "Found dtype Double but expected Float")
+  const dt = resultType(input, target);
   const f32 = dt === 'float32';
   const r = f32 ? Math.fround : (v: number) => v;
   const diff = allocate(dt, n);
@@ -147,6 +154,7 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   if (node) {
     node.save('self', input);
     node.save('target', target);
+    node.attrs.reduction = REDUCTION_ENUM[reduction];
   }
   return out;
 }
@@ -305,7 +313,10 @@ export function nllLoss(logp: Tensor, target: Tensor, reduction: Reduction = 'me
     }
     return [res];
   });
-  if (node) node.save('target', target);
+  if (node) {
+    node.save('target', target);
+    Object.assign(node.attrs, { ignore_index: -100n, reduction: REDUCTION_ENUM[reduction] });
+  }
   return out;
 }
 

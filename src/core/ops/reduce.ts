@@ -83,7 +83,8 @@ export function sum(t: Tensor, dims: number[] | null = null, keepdim = false, dt
   const fl = isFloating(od);
   const out = reduceWith(t, nd, keepdim, od, (v, s, r) => sumRun(v, s, r, f32, inner, fl));
   const shape = t.shape.slice();
-  record(all ? 'SumBackward0' : 'SumBackward1', [t], [out], ([g]) => [g ? expandGrad(g, shape, nd, keepdim || all) : null]);
+  const node = record(all ? 'SumBackward0' : 'SumBackward1', [t], [out], ([g]) => [g ? expandGrad(g, shape, nd, keepdim || all) : null]);
+  if (node) Object.assign(node.attrs, all ? { self_sym_sizes: shape } : { dim: dims.map(BigInt), keepdim, self_sym_sizes: shape });
   return out;
 }
 
@@ -92,7 +93,8 @@ export function mean(t: Tensor, dims: number[] | null = null, keepdim = false, d
   if (!isFloating(od)) {
     throw new TorchError(
       'RuntimeError',
-      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(t.dtype)}`,
+      // mean.dim's meta function names the dtype= argument when one was given
+      `mean(): could not infer output dtype. ${dtype ? 'Optional' : 'Input'} dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(od)}`,
     );
   }
   const all = dims === null;
@@ -105,7 +107,8 @@ export function mean(t: Tensor, dims: number[] | null = null, keepdim = false, d
   });
   const shape = t.shape.slice();
   const count = numel(nd.map((d) => t.shape[d]));
-  record(all ? 'MeanBackward0' : 'MeanBackward1', [t], [out], ([g]) => [g ? div(expandGrad(g, shape, nd, keepdim || all), count) : null]);
+  const node = record(all ? 'MeanBackward0' : 'MeanBackward1', [t], [out], ([g]) => [g ? div(expandGrad(g, shape, nd, keepdim || all), count) : null]);
+  if (node) Object.assign(node.attrs, all ? { self_sym_sizes: shape } : { dim: dims.map(BigInt), keepdim, self_sym_sizes: shape });
   return out;
 }
 
@@ -253,7 +256,10 @@ export function maxDim(t: Tensor, dim: number, keepdim: boolean, isMax = true): 
     const ind = node.unpack('indices');
     return [indexSelectBackward(gr, ind, shape, d)];
   });
-  if (node) node.save('indices', indices);
+  if (node) {
+    node.save('indices', indices);
+    Object.assign(node.attrs, { dim: BigInt(dim), keepdim, self_sym_sizes: shape });
+  }
   return [values, indices];
 }
 
@@ -311,6 +317,8 @@ export function variance(t: Tensor, dims: number[] | null, correction: number, k
   if (node) {
     node.save('self', t);
     node.save('result', out, true);
+    // var.correction / std.correction(self, dim, *, correction, keepdim)
+    Object.assign(node.attrs, { dim: dims === null ? null : dims.map(BigInt), correction: BigInt(correction), keepdim });
   }
   return out;
 }
@@ -398,7 +406,7 @@ export function cumsum(t: Tensor, dim: number): Tensor {
       }
     }
   const res = Tensor.fromData(out, shape, od);
-  record('CumsumBackward0', [t], [res], ([g]) => {
+  const cumNode = record('CumsumBackward0', [t], [res], ([g]) => {
     if (!g) return [null];
     // reverse cumulative sum of the gradient
     const gv = g.values();
@@ -414,6 +422,7 @@ export function cumsum(t: Tensor, dim: number): Tensor {
       }
     return [Tensor.fromData(r, shape, g.dtype)];
   });
+  if (cumNode) cumNode.attrs.dim = BigInt(dim);
   return res;
 }
 

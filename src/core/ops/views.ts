@@ -8,9 +8,19 @@ import { expandValues } from './kernels';
 import { sum } from './reduce';
 
 /** A view of t with autograd: `name` is PyTorch's node, `back` maps the view's gradient to t's. */
-function viewOp(t: Tensor, name: string, shape: number[], strides: number[], offset: number, back: (g: Tensor) => Tensor): Tensor {
+function viewOp(
+  t: Tensor,
+  name: string,
+  shape: number[],
+  strides: number[],
+  offset: number,
+  back: (g: Tensor) => Tensor,
+  attrs?: Record<string, unknown>,
+): Tensor {
   const out = t.aliasWith(shape, strides, offset);
-  record(name, [t], [out], ([g]) => [g ? back(g) : null]);
+  const node = record(name, [t], [out], ([g]) => [g ? back(g) : null]);
+  // what grad_fn._saved_<name> shows (derivatives.yaml's saved arguments)
+  if (node && attrs) Object.assign(node.attrs, attrs);
   return out;
 }
 
@@ -82,7 +92,7 @@ export function view(t: Tensor, shape: number[]): Tensor {
     );
   }
   const inShape = t.shape.slice();
-  return viewOp(t, 'ViewBackward0', s, st, t.offset, (g) => reshapeGrad(g, inShape));
+  return viewOp(t, 'ViewBackward0', s, st, t.offset, (g) => reshapeGrad(g, inShape), { self_sym_sizes: inShape });
 }
 
 /** reshape: a view when possible (ReshapeAliasBackward0 in 1.13), else a copy (UnsafeViewBackward0). */
@@ -90,7 +100,7 @@ export function reshape(t: Tensor, shape: number[]): Tensor {
   const s = inferShape(shape, t.numel);
   const st = t.ndim === 0 ? contiguousStrides(s) : viewStrides(t, s);
   const inShape = t.shape.slice();
-  if (st) return viewOp(t, 'ReshapeAliasBackward0', s, st, t.offset, (g) => reshapeGrad(g, inShape));
+  if (st) return viewOp(t, 'ReshapeAliasBackward0', s, st, t.offset, (g) => reshapeGrad(g, inShape), { self_sym_sizes: inShape });
   const c = clone(t);
   const out = Tensor.fromData(c.values(), s, t.dtype);
   record('UnsafeViewBackward0', [c], [out], ([g]) => [g ? reshapeGrad(g, inShape) : null]);
@@ -118,7 +128,7 @@ export function permute(t: Tensor, dims: number[], name = 'PermuteBackward0'): T
   if (new Set(d).size !== d.length) throw new TorchError('RuntimeError', 'permute(): duplicate dims are not allowed.');
   const inv = new Array<number>(d.length);
   d.forEach((p, i) => (inv[p] = i));
-  return viewOp(t, name, d.map((i) => t.shape[i]), d.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, inv));
+  return viewOp(t, name, d.map((i) => t.shape[i]), d.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, inv), { dims: dims.slice() });
 }
 
 /** A contiguous copy of g permuted (no autograd unless g is in the graph). */
@@ -129,13 +139,14 @@ function permuteValues(g: Tensor, dims: number[]): Tensor {
 }
 
 export function transpose(t: Tensor, d0: number, d1: number, name = 'TransposeBackward0'): Tensor {
-  if (t.ndim === 0) return viewOp(t, name, [], [], t.offset, (g) => g);
+  const saved = name === 'TransposeBackward0' ? { dim0: BigInt(d0), dim1: BigInt(d1) } : undefined;
+  if (t.ndim === 0) return viewOp(t, name, [], [], t.offset, (g) => g, saved);
   const a = normDim(d0, t.ndim);
   const b = normDim(d1, t.ndim);
   const perm = [...Array(t.ndim).keys()];
   perm[a] = b;
   perm[b] = a;
-  return viewOp(t, name, perm.map((i) => t.shape[i]), perm.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, perm));
+  return viewOp(t, name, perm.map((i) => t.shape[i]), perm.map((i) => t.strides[i]), t.offset, (g) => permuteValues(g, perm), saved);
 }
 
 /** t(): only for tensors of at most 2 dims (TBackward0). */
@@ -158,7 +169,7 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   strides.splice(d, 0, d < t.ndim ? t.strides[d] * t.shape[d] : 1);
   const inShape = t.shape.slice();
   // its gradient is grad.squeeze(dim) (SqueezeBackward1 when it is itself in the graph)
-  return viewOp(t, 'UnsqueezeBackward0', shape, strides, t.offset, (g) => (tracked(g) ? squeeze(g, d) : reshapeGrad(g, inShape)));
+  return viewOp(t, 'UnsqueezeBackward0', shape, strides, t.offset, (g) => (tracked(g) ? squeeze(g, d) : reshapeGrad(g, inShape)), { dim: BigInt(dim) });
 }
 
 export function squeeze(t: Tensor, dim?: number): Tensor {
@@ -173,6 +184,7 @@ export function squeeze(t: Tensor, dim?: number): Tensor {
     t.offset,
     // unsqueeze_to(grad, dim, sizes): one unsqueeze for squeeze(dim), a reshape otherwise
     (g) => (tracked(g) && dim !== undefined && inShape[normDim(dim, inShape.length)] === 1 ? unsqueeze(g, normDim(dim, inShape.length)) : reshapeGrad(g, inShape)),
+    dim === undefined ? { self_sym_sizes: inShape } : { dim: BigInt(dim), self_sym_sizes: inShape },
   );
 }
 
@@ -200,7 +212,7 @@ export function expand(t: Tensor, sizes: number[]): Tensor {
     strides.push(j >= 0 && cur === target ? t.strides[j] : 0);
   });
   const inShape = t.shape.slice();
-  return viewOp(t, 'ExpandBackward0', shape, strides, t.offset, (g) => sumToShapeSimple(g, inShape));
+  return viewOp(t, 'ExpandBackward0', shape, strides, t.offset, (g) => sumToShapeSimple(g, inShape), { self_sym_sizes: inShape });
 }
 
 function sumToShapeSimple(g: Tensor, shape: number[]): Tensor {
@@ -228,6 +240,7 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
     t.strides.filter((_, k) => k !== d),
     t.offset + i * t.strides[d],
     (g) => embed(g, inShape, d, i, 1, 1, true),
+    { dim: BigInt(dim), index: BigInt(index), self_sym_sizes: inShape },
   );
 }
 
@@ -280,7 +293,9 @@ export function slice(t: Tensor, dim: number, start: number | null, stop: number
   shape[d] = len;
   strides[d] = t.strides[d] * step;
   const inShape = t.shape.slice();
-  return viewOp(t, 'SliceBackward0', shape, strides, t.offset + s * t.strides[d], (g) => embed(g, inShape, d, s, step, len, false));
+  // saved as given: Python's x[a:] passes PY_SSIZE_T_MAX as the end, x[:b] 0 as the start
+  const saved = { dim: BigInt(dim), start: BigInt(start ?? 0), end: stop === null ? 9223372036854775807n : BigInt(stop), step: BigInt(step), self_sym_sizes: inShape };
+  return viewOp(t, 'SliceBackward0', shape, strides, t.offset + s * t.strides[d], (g) => embed(g, inShape, d, s, step, len, false), saved);
 }
 
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
@@ -411,7 +426,7 @@ export function cat(ts: Tensor[], dim = 0): Tensor {
   const res = Tensor.fromData(out, shape, dt);
   const sizes = ts.map((x) => (x.ndim === 1 && x.numel === 0 ? 0 : x.shape[d]));
   const shapes = ts.map((x) => x.shape.slice());
-  record('CatBackward0', ts, [res], ([g]) => {
+  const catNode = record('CatBackward0', ts, [res], ([g]) => {
     if (!g) return ts.map(() => null);
     let p = 0;
     return ts.map((_, k) => {
@@ -420,9 +435,9 @@ export function cat(ts: Tensor[], dim = 0): Tensor {
       return tracked(g) ? piece : Tensor.fromData(piece.copyValues(), shapes[k], g.dtype);
     });
   });
+  if (catNode) catNode.attrs.dim = BigInt(dim);
   return res;
 }
-
 
 export function stack(ts: Tensor[], dim = 0): Tensor {
   if (ts.length === 0) throw new TorchError('RuntimeError', 'stack expects a non-empty TensorList');
@@ -448,9 +463,10 @@ export function stack(ts: Tensor[], dim = 0): Tensor {
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[(o * ts.length + k) * inner + i] = xv[o * inner + i];
   });
   const res = Tensor.fromData(out, shape, dt);
-  record('StackBackward0', ts, [res], ([g]) =>
+  const node = record('StackBackward0', ts, [res], ([g]) =>
     g ? ts.map((_, k) => (tracked(g) ? select(g, d, k) : Tensor.fromData(select(g, d, k).copyValues(), ref.shape, g.dtype))) : ts.map(() => null),
   );
+  if (node) node.attrs.dim = BigInt(dim);
   return res;
 }
 
@@ -475,7 +491,7 @@ export function repeat(t: Tensor, reps: number[]): Tensor {
     }
     out[k] = base.storage.data[srcIdx];
   }
-  record('RepeatBackward0', [t], [res], ([g]) => {
+  const repNode = record('RepeatBackward0', [t], [res], ([g]) => {
     if (!g) return [null];
     const gs: number[] = [];
     src.forEach((s, i) => gs.push(reps[i], s));
@@ -483,6 +499,7 @@ export function repeat(t: Tensor, reps: number[]): Tensor {
     const dims = gs.map((_, i) => i).filter((i) => i % 2 === 0);
     return [Tensor.fromData(sum(r, dims).values(), t.shape, g.dtype)];
   });
+  if (repNode) Object.assign(repNode.attrs, { repeats: reps.slice(), self_sym_sizes: t.shape.slice() });
   return res;
 }
 

@@ -1,5 +1,5 @@
 import { DType, Tensor } from '../../core';
-import { plainTypeName, PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from './values';
+import { plainTypeName, PyBuiltin, PyDType, PyError, PyList, PyNdArray, PyTuple, PyValue } from './values';
 
 /** Reads a builtin's arguments by position or keyword, with Python-style errors. */
 export class Args {
@@ -46,6 +46,8 @@ export class Args {
     if (typeof v === 'bigint') return Number(v);
     if (typeof v === 'boolean') return v ? 1 : 0;
     if (v instanceof Tensor && v.numel === 1 && !v.dtype.startsWith('float')) return v.item();
+    // a NumPy integer (np.argmax(...)) has __index__
+    if (v instanceof PyNdArray && v.tensor.ndim === 0 && !v.tensor.dtype.startsWith('float') && v.tensor.dtype !== 'bool') return v.tensor.item();
     throw new PyError('TypeError', `${this.fname}(): argument '${name}' (position ${i + 1}) must be int, not ${pyTypeOf(v)}`);
   }
 
@@ -60,6 +62,7 @@ export class Args {
     if (typeof v === 'bigint') return Number(v);
     if (typeof v === 'boolean') return v ? 1 : 0;
     if (v instanceof Tensor && v.numel === 1) return v.item();
+    if (v instanceof PyNdArray && v.tensor.ndim === 0) return v.tensor.item();
     throw new PyError('TypeError', `${this.fname}(): argument '${name}' (position ${i + 1}) must be Number, not ${pyTypeOf(v)}`);
   }
 
@@ -75,6 +78,11 @@ export class Args {
     const v = this.kw.get(name);
     if (v === undefined || v === null) return undefined;
     if (v instanceof PyDType) return v.dtype;
+    // THPPythonScalarType_Check: the Python types float, int and bool stand for double, long and bool
+    if (v instanceof PyBuiltin && v.typeName === 'type') {
+      const d = ({ float: 'float64', int: 'int64', bool: 'bool' } as Record<string, DType>)[v.name];
+      if (d) return d;
+    }
     throw new PyError('TypeError', `${this.fname}(): argument '${name}' must be torch.dtype, not ${pyTypeOf(v)}`);
   }
 
@@ -82,7 +90,7 @@ export class Args {
   dims(i: number, name: string): number[] | null {
     const v = this.get(i, name, null);
     if (v === null) return null;
-    if (v instanceof PyTuple || v instanceof PyList) return v.items.map((x) => Number(x));
+    if (v instanceof PyTuple || v instanceof PyList) return v.items.map((x) => (x instanceof PyNdArray ? Number(x.tensor.item()) : Number(x)));
     return [this.int(i, name)];
   }
 
@@ -117,6 +125,8 @@ export function pyTypeOf(v: PyValue): string {
   if (plain) return plain;
   if (v instanceof PyTuple) return 'tuple';
   if (v instanceof Tensor) return 'Tensor';
+  // Py_TYPE(obj)->tp_name; a 0-dim array stands for a NumPy scalar (numpy.int64, numpy.float32, ...)
+  if (v instanceof PyNdArray) return v.tensor.ndim === 0 ? `numpy.${v.tensor.dtype === 'bool' ? 'bool_' : v.tensor.dtype}` : 'numpy.ndarray';
   return (v as object).constructor?.name?.replace(/^Py/, '').toLowerCase() ?? 'object';
 }
 

@@ -48,6 +48,8 @@ export type CmpOp = '<' | '>' | '==' | '!=' | '<=' | '>=' | 'in' | 'not in' | 'i
 
 export type Expr =
   | Name
+  | YieldExpr
+  | NamedExpr
   | IntLit
   | FloatLit
   | StrLit
@@ -178,6 +180,20 @@ export interface IfExpr extends NodeBase {
   test: Expr;
   body: Expr;
   orelse: Expr;
+}
+
+/** `name := value` (binds in the enclosing function scope, even inside a comprehension). */
+export interface NamedExpr extends NodeBase {
+  kind: 'NamedExpr';
+  target: string;
+  value: Expr;
+}
+
+/** `yield value` / `yield from value` (only inside a def, which makes it a generator function). */
+export interface YieldExpr extends NodeBase {
+  kind: 'Yield';
+  value: Expr | null;
+  from: boolean;
 }
 
 export interface LambdaExpr extends NodeBase {
@@ -483,6 +499,8 @@ export interface FunctionDefStmt extends NodeBase {
   body: Stmt[];
   /** Outermost first, as written; Python applies them bottom-up. Each is a `Name`/`Attribute`, possibly called. */
   decorators: Expr[];
+  /** Its body (not a nested def) contains a yield: calling it makes a generator. */
+  isGenerator?: boolean;
 }
 
 /** `class name(bases, keyword=value): body` */

@@ -259,13 +259,14 @@ export function installBuiltins(ip: Interpreter, write: (s: string) => void): vo
     return new PyList(keyed.map((x) => x[1]));
   });
   def('reversed', ([it]) => new PyIterator([...ip.iterate(it)].reverse()[Symbol.iterator](), 'reversed'));
-  def('iter', ([it]) => new PyIterator(ip.iterate(it)[Symbol.iterator]()));
+  def('iter', ([it]) => (it instanceof PyIterator ? it : new PyIterator(ip.iterate(it)[Symbol.iterator]())));
   def('next', ([it, dflt]) => {
     if (!(it instanceof PyIterator)) throw new PyError('TypeError', `'${ip.typeName(it)}' object is not an iterator`);
     const r = it.it.next();
     if (r.done) {
       if (dflt !== undefined) return dflt;
-      throw new PyError('StopIteration', '');
+      // a generator's return value travels in the StopIteration
+      throw new PyError('StopIteration', r.value === undefined || r.value === null ? '' : ip.str(r.value));
     }
     return r.value;
   });

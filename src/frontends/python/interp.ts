@@ -68,6 +68,62 @@ export function exceptionMessage(ip: Interpreter, type: string, args: PyValue[])
   return type === 'KeyError' ? ip.repr(args[0]) : ip.str(args[0]);
 }
 
+function comprehensionScope(parent: Scope): Scope {
+  const s = new Scope(parent);
+  s.comprehension = true;
+  return s;
+}
+
+const yieldCache = new WeakMap<object, boolean>();
+
+/** Whether a statement or expression contains a yield of the enclosing def (nested defs and lambdas excluded). */
+function containsYield(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some(containsYield);
+  const kind = (node as { kind?: string }).kind;
+  if (kind === 'Yield') return true;
+  if (kind === 'FunctionDef' || kind === 'ClassDef' || kind === 'Lambda') return false;
+  let c = yieldCache.get(node);
+  if (c !== undefined) return c;
+  c = false;
+  for (const [k, v] of Object.entries(node)) {
+    if (k !== 'range' && v && typeof v === 'object' && containsYield(v)) {
+      c = true;
+      break;
+    }
+  }
+  yieldCache.set(node, c);
+  return c;
+}
+
+/** The yields of a statement in evaluation order (the AST's fields are in source order; nested defs and lambdas excluded). */
+function collectYields(node: unknown, out: A.YieldExpr[] = []): A.YieldExpr[] {
+  if (!node || typeof node !== 'object') return out;
+  if (Array.isArray(node)) {
+    for (const x of node) collectYields(x, out);
+    return out;
+  }
+  const kind = (node as { kind?: string }).kind;
+  if (kind === 'Yield') {
+    // a yield inside its value runs first, from genYield
+    out.push(node as A.YieldExpr);
+    return out;
+  }
+  if (kind === 'FunctionDef' || kind === 'ClassDef' || kind === 'Lambda') return out;
+  for (const [k, v] of Object.entries(node)) if (k !== 'range' && v && typeof v === 'object') collectYields(v, out);
+  return out;
+}
+
+/** Whether running a statement's yields ahead of it keeps Python's order: none is conditional (a if c else b, and/or). */
+function yieldsInOrder(node: unknown): boolean {
+  if (!node || typeof node !== 'object') return true;
+  if (Array.isArray(node)) return node.every(yieldsInOrder);
+  const kind = (node as { kind?: string }).kind;
+  if ((kind === 'IfExp' || kind === 'BoolOp') && containsYield(node)) return false;
+  if (kind === 'FunctionDef' || kind === 'ClassDef' || kind === 'Lambda') return true;
+  return Object.entries(node).every(([k, v]) => k === 'range' || !v || typeof v !== 'object' || yieldsInOrder(v));
+}
+
 class ReturnSignal {
   constructor(public value: PyValue) {}
 }
@@ -82,6 +138,8 @@ export class Interpreter {
   host!: HostOps;
   /** Where the innermost executing statement is, for error locations. */
   currentRange: A.Range | null = null;
+  /** Results of yields run ahead of the rest of their statement (preYield). */
+  private yieldResults = new Map<A.YieldExpr, PyValue>();
   /** The frame stack: the function running and its first argument, for super(). */
   private frames: { fn: PyFunction; args: PyValue[] }[] = [];
 
@@ -201,7 +259,9 @@ export class Interpreter {
       case 'Return':
         throw new ReturnSignal(s.value ? this.eval(s.value, scope) : null);
       case 'FunctionDef': {
-        let fn: PyValue = this.makeFunction(s.name, s.params, s.body, scope);
+        const def = this.makeFunction(s.name, s.params, s.body, scope);
+        def.isGenerator = !!s.isGenerator;
+        let fn: PyValue = def;
         for (const d of [...s.decorators].reverse()) fn = this.call(this.eval(d, scope), [fn]);
         this.setName(s.name, fn, scope);
         return Flow.Normal;
@@ -300,6 +360,172 @@ export class Interpreter {
       case 'UnsupportedStmt':
         throw new PyError('NotImplementedError', `${s.construct} is not supported (line ${s.range.line})`);
     }
+  }
+
+  // ------------------------------------------------------------------ generators
+  //
+  // A generator function's body runs in a JS generator: statements that contain a yield are run
+  // here (so the body can suspend at each yield), every other statement by exec. A yield may be a
+  // statement (`yield v`, `yield from it`) or the value of an assignment (`x = yield v`).
+
+  private *runGenerator(fn: PyFunction, scope: Scope): Generator<PyValue, PyValue, PyValue | undefined> {
+    void fn;
+    try {
+      yield* this.genBlock(fn.body as A.Stmt[], scope);
+      return null;
+    } catch (e) {
+      if (e instanceof ReturnSignal) return e.value;
+      // PEP 479: a StopIteration escaping a generator's body becomes a RuntimeError
+      if (e instanceof PyError && e.pyType === 'StopIteration') throw new PyError('RuntimeError', 'generator raised StopIteration', e.range);
+      throw e;
+    }
+  }
+
+  private *genBlock(body: A.Stmt[], scope: Scope): Generator<PyValue, Flow, PyValue | undefined> {
+    for (const s of body) {
+      const f = containsYield(s) ? yield* this.genExec(s, scope) : this.exec(s, scope);
+      if (f !== Flow.Normal) return f;
+    }
+    return Flow.Normal;
+  }
+
+  private *genExec(s: A.Stmt, scope: Scope): Generator<PyValue, Flow, PyValue | undefined> {
+    this.tick();
+    this.currentRange = s.range;
+    this.host.onStatement(s.range);
+    try {
+      return yield* this.genInner(s, scope);
+    } catch (e) {
+      throw this.locate(e, s.range);
+    }
+  }
+
+  private *genInner(s: A.Stmt, scope: Scope): Generator<PyValue, Flow, PyValue | undefined> {
+    switch (s.kind) {
+      case 'ExprStmt':
+        if (s.value.kind !== 'Yield') break;
+        yield* this.genYield(s.value, scope);
+        return Flow.Normal;
+      case 'Assign': {
+        if (s.value.kind !== 'Yield' || s.targets.some(containsYield)) break;
+        const v = yield* this.genYield(s.value, scope);
+        for (const t of s.targets) this.assign(t, v, scope);
+        return Flow.Normal;
+      }
+      case 'If':
+        if (containsYield(s.test)) {
+          if (!yieldsInOrder(s.test)) break;
+          yield* this.preYield(s.test, scope);
+        }
+        return this.truthy(this.eval(s.test, scope)) ? yield* this.genBlock(s.body, scope) : yield* this.genBlock(s.orelse, scope);
+      case 'While': {
+        if (containsYield(s.test)) break;
+        while (this.truthy(this.eval(s.test, scope))) {
+          this.tick();
+          const f = yield* this.genBlock(s.body, scope);
+          if (f === Flow.Break) return Flow.Normal;
+          if (f === Flow.Return) return f;
+        }
+        return yield* this.genBlock(s.orelse, scope);
+      }
+      case 'For': {
+        if (containsYield(s.iter) || containsYield(s.target)) break;
+        const it = this.eval(s.iter, scope);
+        for (const v of this.iterate(it)) {
+          this.tick();
+          this.assign(s.target, v, scope);
+          const f = yield* this.genBlock(s.body, scope);
+          if (f === Flow.Break) return Flow.Normal;
+          if (f === Flow.Return) return f;
+        }
+        return yield* this.genBlock(s.orelse, scope);
+      }
+      case 'With': {
+        if (s.items.some(containsYield)) break;
+        const exits: (() => void)[] = [];
+        try {
+          for (const item of s.items) {
+            const cm = this.eval(item.context, scope);
+            const v = this.enter(cm, exits);
+            if (item.target) this.assign(item.target, v, scope);
+          }
+          return yield* this.genBlock(s.body, scope);
+        } finally {
+          for (const ex of exits.reverse()) ex();
+        }
+      }
+      case 'Try':
+        if (s.handlers.some((h) => h.type && containsYield(h.type))) break;
+        return yield* this.genTry(s, scope);
+      case 'AugAssign':
+      case 'AnnAssign':
+      case 'Return':
+        break;
+      default:
+        throw new PyError('NotImplementedError', `a yield inside a larger expression is not supported (line ${s.range.line})`);
+    }
+    // a simple statement with yields inside an expression (print((yield)), total += yield x, return (yield)):
+    // the yields run first, in source order, then the statement with their results
+    if ((s.kind === 'ExprStmt' || s.kind === 'Assign' || s.kind === 'AugAssign' || s.kind === 'AnnAssign' || s.kind === 'Return') && yieldsInOrder(s)) {
+      yield* this.preYield(s, scope);
+      return this.execInner(s, scope);
+    }
+    throw new PyError('NotImplementedError', `a yield inside a larger expression is not supported (line ${s.range.line})`);
+  }
+
+  private *genTry(s: A.TryStmt, scope: Scope): Generator<PyValue, Flow, PyValue | undefined> {
+    try {
+      let f: Flow;
+      try {
+        f = yield* this.genBlock(s.body, scope);
+      } catch (e) {
+        const err = this.locate(e, this.currentRange ?? s.range);
+        if (!(err instanceof PyError) || err.pyType === 'TimeoutError') throw err;
+        for (const h of s.handlers) {
+          if (h.type) {
+            const t = this.eval(h.type, scope);
+            const names = (t instanceof PyTuple ? t.items : [t]).map((x) => (x instanceof PyBuiltin ? x.name : String(x)));
+            if (!names.some((n) => this.isExceptionSubtype(err.pyType, n))) continue;
+          }
+          if (h.name) this.setName(h.name, new PyExceptionValue(err.pyType, err.message, err.pyArgs ?? null), scope);
+          return yield* this.genBlock(h.body, scope);
+        }
+        throw err;
+      }
+      if (f !== Flow.Normal) return f;
+      return yield* this.genBlock(s.orelse, scope);
+    } finally {
+      if (s.finalbody.length) yield* this.genBlock(s.finalbody, scope);
+    }
+  }
+
+  /** Runs the yields of a statement in source order, keeping each one's result for eval. */
+  private *preYield(node: unknown, scope: Scope): Generator<PyValue, void, PyValue | undefined> {
+    for (const y of collectYields(node)) this.yieldResults.set(y, yield* this.genYield(y, scope));
+  }
+
+  /** One yield: the value sent back in (None for next()), or what `yield from` returned. */
+  private *genYield(e: A.YieldExpr, scope: Scope): Generator<PyValue, PyValue, PyValue | undefined> {
+    if (e.value && containsYield(e.value)) {
+      if (!yieldsInOrder(e.value)) throw new PyError('NotImplementedError', `a yield inside a larger expression is not supported (line ${e.range.line})`);
+      yield* this.preYield(e.value, scope);
+    }
+    if (!e.from) {
+      const sent = yield e.value ? this.eval(e.value, scope) : null;
+      return sent ?? null;
+    }
+    const src = this.eval(e.value!, scope);
+    if (src instanceof PyIterator && src.typeName === 'generator') {
+      // delegate: values sent in go to the inner generator, whose return value is the result
+      let r = src.it.next();
+      while (!r.done) {
+        const sent = yield r.value;
+        r = src.it.next(sent ?? null);
+      }
+      return (r.value as PyValue | undefined) ?? null;
+    }
+    for (const v of this.iterate(src)) yield v;
+    return null;
   }
 
   private execTry(s: A.TryStmt, scope: Scope): Flow {
@@ -538,12 +764,12 @@ export class Interpreter {
       }
       case 'ListComp': {
         const out: PyValue[] = [];
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => out.push(this.eval(e.elt, s)));
+        this.comprehend(e.generators, 0, comprehensionScope(scope), (s) => out.push(this.eval(e.elt, s)));
         return new PyList(out);
       }
       case 'SetComp': {
         const out = new PySet();
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => {
+        this.comprehend(e.generators, 0, comprehensionScope(scope), (s) => {
           const v = this.eval(e.elt, s);
           out.map.set(hashKey(v), v);
         });
@@ -551,14 +777,29 @@ export class Interpreter {
       }
       case 'GeneratorExp': {
         const out: PyValue[] = [];
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => out.push(this.eval(e.elt, s)));
-        return new PyIterator(out[Symbol.iterator](), 'generator');
+        this.comprehend(e.generators, 0, comprehensionScope(scope), (s) => out.push(this.eval(e.elt, s)));
+        return new PyIterator(out[Symbol.iterator](), 'generator', '<genexpr>');
       }
       case 'DictComp': {
         const d = new PyDict();
-        this.comprehend(e.generators, 0, new Scope(scope), (s) => d.set(this.eval(e.key, s), this.eval(e.value, s)));
+        this.comprehend(e.generators, 0, comprehensionScope(scope), (s) => d.set(this.eval(e.key, s), this.eval(e.value, s)));
         return d;
       }
+      case 'NamedExpr': {
+        const v = this.eval(e.value, scope);
+        let target = scope;
+        while (target.comprehension && target.parent) target = target.parent;
+        this.setName(e.target, v, target);
+        return v;
+      }
+      case 'Yield':
+        if (this.yieldResults.has(e)) {
+          const v = this.yieldResults.get(e)!;
+          this.yieldResults.delete(e);
+          return v;
+        }
+        // yields the generator executor handles are statements `yield v`, `x = yield v` and the like
+        throw new PyError('NotImplementedError', `a yield inside a larger expression is not supported (line ${e.range.line})`);
       case 'UnsupportedExpr':
         throw new PyError('NotImplementedError', `${e.construct} is not supported (line ${e.range.line})`);
     }
@@ -646,7 +887,9 @@ export class Interpreter {
   makeFunction(name: string, params: A.Parameters, body: A.Stmt[] | A.Expr, scope: Scope): PyFunction {
     const defaults = new Map<string, PyValue>();
     for (const p of [...params.posOnly, ...params.args, ...params.kwOnly]) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
-    return new PyFunction(name, params, defaults, body, scope, this.globals);
+    const fn = new PyFunction(name, params, defaults, body, scope, this.globals);
+    if (scope !== this.globals) fn.enclosing = this.frames[this.frames.length - 1]?.fn ?? null;
+    return fn;
   }
 
   call(fn: PyValue, args: PyValue[], kwargs: Map<string, PyValue> = new Map()): PyValue {
@@ -689,6 +932,24 @@ export class Interpreter {
   private callFunction(fn: PyFunction, args: PyValue[], kwargs: Map<string, PyValue>): PyValue {
     const scope = new Scope(fn.closure);
     this.bindParams(fn, args, kwargs, scope);
+    if (fn.isGenerator) {
+      // each resume runs with the function's frame on the stack (zero-argument super() in the body)
+      const body = this.runGenerator(fn, scope);
+      const frames = this.frames;
+      const resumed = <T>(f: () => T): T => {
+        frames.push({ fn, args });
+        try {
+          return f();
+        } finally {
+          frames.pop();
+        }
+      };
+      const it: Iterator<PyValue, PyValue, PyValue | undefined> = {
+        next: (v?: PyValue) => resumed(() => body.next(v)),
+        return: (v?: PyValue) => resumed(() => body.return(v ?? null)),
+      };
+      return new PyIterator(it as Iterator<PyValue>, 'generator', fn.qualname);
+    }
     if (this.frames.length > 900) throw new PyError('RecursionError', 'maximum recursion depth exceeded');
     this.frames.push({ fn, args });
     try {
@@ -759,6 +1020,10 @@ export class Interpreter {
   }
 
   getattrOpt(obj: PyValue, name: string): PyValue | undefined {
+    if (name === '__class__' && !(obj instanceof PyModule)) {
+      const type = this.builtins.get('type');
+      if (type !== undefined) return this.call(type, [obj]);
+    }
     if (obj instanceof PyInstance) {
       const own = obj.dict.get(name);
       if (own !== undefined) return own;
@@ -792,6 +1057,16 @@ export class Interpreter {
     if (obj instanceof PyModule) return obj.attrs.get(name);
     if ((obj instanceof PyFunction || obj instanceof PyBuiltin) && name === '__name__') return obj.name;
     if (obj instanceof PyExceptionValue && name === 'args') return new PyTuple(obj.args ?? [obj.message]);
+    if (obj instanceof PyIterator && obj.typeName === 'generator') {
+      const resume = (v: PyValue): PyValue => {
+        const r = obj.it.next(v);
+        if (r.done) throw new PyError('StopIteration', r.value === undefined || r.value === null ? '' : this.str(r.value));
+        return r.value;
+      };
+      if (name === '__next__') return new PyBuiltin('__next__', () => resume(null), 'method-wrapper');
+      if (name === 'send') return new PyBuiltin('send', ([v]) => resume(v ?? null));
+      if (name === 'close') return new PyBuiltin('close', () => (obj.it.return?.(null), null));
+    }
     return this.host.getattr(obj, name);
   }
 
@@ -1203,9 +1478,9 @@ export class Interpreter {
     if (v instanceof PyDict) return '{' + v.entries().map(([k, x]) => `${this.repr(k)}: ${this.repr(x)}`).join(', ') + '}';
     if (v instanceof PySet) return v.map.size ? '{' + [...v.map.values()].map((x) => this.repr(x)).join(', ') + '}' : 'set()';
     if (v instanceof PyRange) return `range(${v.start}, ${v.stop}${v.step !== 1n ? ', ' + v.step : ''})`;
-    if (v instanceof PyFunction) return `<function ${v.name} at ${fakeAddress(v)}>`;
+    if (v instanceof PyFunction) return `<function ${v.qualname} at ${fakeAddress(v)}>`;
     if (v instanceof PyBuiltin) return v.typeName === 'type' ? `<class '${v.qualname ?? v.name}'>` : `<built-in function ${v.name}>`;
-    if (v instanceof PyBoundMethod) return `<bound method ${(v.func as PyFunction).name ?? '?'} of ${this.repr(v.self)}>`;
+    if (v instanceof PyBoundMethod) return `<bound method ${v.func instanceof PyFunction ? v.func.qualname : (v.func as PyBuiltin).name ?? '?'} of ${this.repr(v.self)}>`;
     if (v instanceof PyClass) return `<class '${v.module}.${v.name}'>`;
     if (v instanceof PyModule) return `<module '${v.name}'>`;
     if (v instanceof PyExceptionValue) return `${v.pyType}(${v.args ? v.args.map((x) => this.repr(x)).join(', ') : pyStrRepr(v.message)})`;

@@ -762,7 +762,7 @@ class Lowerer {
         return [this.del(n)];
       case 'YieldStatement':
         if (!this.ctx.inFunction) this.compileError("'yield' outside function", n.from, n.to);
-        return [{ kind: 'ExprStmt', value: { kind: 'UnsupportedExpr', construct: 'yield expression', range }, range }];
+        return [{ kind: 'ExprStmt', value: this.yieldExpr(n, range), range }];
       case 'PrintStatement':
         return this.fail("Missing parentheses in call to 'print'. Did you mean print(...)?", n.from, n.to);
       case 'RaiseStatement':
@@ -1231,8 +1231,23 @@ class Lowerer {
     const bodyNode = ks[ks.length - 1];
     if (!nameNode || nameNode.name !== 'VariableName' || !paramNode || paramNode.name !== 'ParamList') return this.invalid(n);
     const params = this.params(paramNode, true);
+    const outerYields = this.yields;
+    this.yields = 0;
     const body = this.block(bodyNode, { inFunction: true, inLoop: false });
-    return { kind: 'FunctionDef', name: this.text(nameNode), params, body, decorators, range };
+    const isGenerator = this.yields > 0;
+    this.yields = outerYields;
+    return { kind: 'FunctionDef', name: this.text(nameNode), params, body, decorators, range, isGenerator };
+  }
+
+  /** Yields seen in the body of the def being parsed (they make it a generator function). */
+  private yields = 0;
+
+  /** `yield`, `yield a, b`, `yield from it` (statement or parenthesised expression). */
+  private yieldExpr(n: SyntaxNode, range: A.Range): A.Expr {
+    this.yields++;
+    const ks = this.kids(n).slice(1).filter((k) => !k.type.isError && k.from !== k.to);
+    if (ks[0]?.name === 'from') return { kind: 'Yield', value: ks[1] ? this.expr(ks[1]) : this.invalid(n), from: true, range };
+    return { kind: 'Yield', value: ks.length ? this.exprList(ks) : null, from: false, range };
   }
 
   private classDef(n: SyntaxNode, decorators: A.Expr[]): A.Stmt {
@@ -1466,9 +1481,12 @@ class Lowerer {
         return { kind: 'UnsupportedExpr', construct: 'await expression', range };
       case 'YieldExpression':
         if (!this.ctx.inFunction) this.compileError("'yield' outside function", n.from, n.to);
-        return { kind: 'UnsupportedExpr', construct: 'yield expression', range };
-      case 'NamedExpression':
-        return { kind: 'UnsupportedExpr', construct: 'assignment expression (:=)', range };
+        return this.yieldExpr(n, range);
+      case 'NamedExpression': {
+        const ks = this.kids(n);
+        if (ks.length !== 3 || ks[0].name !== 'VariableName') return this.invalid(n);
+        return { kind: 'NamedExpr', target: this.text(ks[0]), value: this.expr(ks[2]), range };
+      }
       default:
         return this.invalid(n);
     }
@@ -1616,7 +1634,8 @@ class Lowerer {
       }
       if (ns.length >= 3 && ns[0].name === 'VariableName' && ns[1].name === 'AssignOp') {
         if (this.text(ns[1]) === ':=') {
-          out.push({ kind: 'Positional', value: { kind: 'UnsupportedExpr', construct: 'assignment expression (:=)', range }, range });
+          if (ns.length > 3) this.invalid(ns[3]);
+          out.push({ kind: 'Positional', value: { kind: 'NamedExpr', target: this.text(ns[0]), value: this.expr(ns[2]), range }, range });
           return;
         }
         if (ns.length > 3) {

@@ -16,6 +16,7 @@ import {
   torchName,
   warn,
 } from '../../core';
+import { checkMethodCall } from './overloads';
 import { applySetPrintOptions, defaultPrintOptions, formatTensor, PrintOptions } from '../../core/format/tensorRepr';
 import { formatGeneral } from '../../core/format/numfmt';
 import { isNpOperand, ndarrayAttr, npBinop, npCompare, npRepr, npStr } from './numpyapi';
@@ -513,8 +514,16 @@ export class TorchRuntime implements HostOps {
     if (name.startsWith('_saved_')) {
       const key = name.slice(7);
       const s = n.saved.get(key);
+      const wrapped = n.attrs['#' + key] as number | bigint | boolean | undefined;
+      if (wrapped !== undefined && s) {
+        s.unpack(); // PyTorch's error once freed
+        const dt = typeof wrapped === 'boolean' ? 'bool' : typeof wrapped === 'bigint' ? 'int64' : 'float64';
+        return Tensor.scalar(typeof wrapped === 'number' ? wrapped : Number(wrapped), dt);
+      }
       if (s) return s.unpack();
-      if (key in n.attrs) return n.attrs[key] as PyValue;
+      // an input saved only when the other one needs a gradient is an undefined tensor: None
+      if ((key === 'self' || key === 'other') && (n.name === 'MulBackward0' || n.name === 'DivBackward0')) return null;
+      if (key in n.attrs) return savedAttr(n.attrs[key]);
     }
     return undefined;
   }
@@ -569,7 +578,7 @@ export class TorchRuntime implements HostOps {
     const own = this.tensorDicts.get(t)?.get(name);
     if (own !== undefined) return own;
     const m = this.methods.get(name);
-    if (m) return new PyBuiltin(name, (args, kw) => withTrackedKw(name, kw, (k) => m(t, new Args(name, args, k))), 'builtin_function_or_method');
+    if (m) return new PyBuiltin(name, (args, kw) => (checkMethodCall(name, args, kw), withTrackedKw(name, kw, (k) => m(t, new Args(name, args, k)))), 'builtin_function_or_method');
     return undefined;
   }
 
@@ -1359,3 +1368,9 @@ const torchLegacy = legacyName;
 import { pyFloatRepr } from '../../core/format/numfmt';
 import { listMethod, dictMethod, strMethod } from './pymethods';
 export { DTYPES, PyModule, Kw };
+
+/** A saved non-tensor argument as python_functions.cpp returns it: int lists become tuples of ints. */
+function savedAttr(v: unknown): PyValue {
+  if (Array.isArray(v)) return new PyTuple(v.map((x) => (typeof x === 'number' ? BigInt(x) : (x as PyValue))));
+  return v as PyValue;
+}

@@ -1,8 +1,10 @@
+import { checkTorchCall } from './overloads';
 import { broadcastShapes, DType, isFloating, isGradEnabled, legacyTypeName, noGrad, ops, record, scalarTypeName, Tensor, warn } from '../../core';
+import { warningsAtCaller } from '../../core/warnings';
 import * as rng from '../../core/random/distributions';
 import { Generator } from '../../core/random/generator';
 import { pyFloatRepr } from '../../core/format/numfmt';
-import { Args, seqInts, withTrackedKw } from './args';
+import { Args, pyTypeOf, seqInts, withTrackedKw } from './args';
 import { Interpreter } from './interp';
 import { scalarOfTensor } from './builtins';
 import { installNumpy } from './numpyapi';
@@ -28,7 +30,10 @@ type Fn = (a: Args) => PyValue;
 
 function mod(name: string, fns: Record<string, Fn>): PyModule {
   const m = new PyModule(name);
-  for (const [k, f] of Object.entries(fns)) m.attrs.set(k, new PyBuiltin(k, (args, kw) => withTrackedKw(k, kw, (tk) => f(new Args(k, args, tk)))));
+  for (const [k, f] of Object.entries(fns)) {
+    const call = (args: PyValue[], kw: Map<string, PyValue>) => withTrackedKw(k, kw, (tk) => f(new Args(k, args, tk)));
+    m.attrs.set(k, new PyBuiltin(k, name === 'torch' ? (args, kw) => (checkTorchCall(k, args, kw), call(args, kw)) : call));
+  }
   return m;
 }
 
@@ -50,7 +55,20 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
   const method = (name: string) => (a: Args) => {
     const t = T(a);
     const m = rt.getattr(t, name) as PyBuiltin;
-    return m.fn(a.args.slice(1), a.kw);
+    // the input is self of the method: torch.sub(input=x, other=y) is x.sub(other=y)
+    const kw = a.args.length ? a.kw : new Map([...a.kw].filter(([k]) => k !== 'input'));
+    const out = kw.get('out');
+    if (out instanceof Tensor) return withOut(name, out, a, () => m.fn(a.args.slice(1), new Map([...kw].filter(([k]) => k !== 'out'))));
+    try {
+      return m.fn(a.args.slice(1), kw);
+    } catch (e) {
+      // the method counted positions without self: torch.mm(x, 2) names 'mat2' (position 2)
+      if (e instanceof PyError && e.pyType === 'TypeError') {
+        const fixed = e.message.replace(/^(\w+\(\): argument '\w+' \(position )(\d+)\)/, (_m, pre: string, n: string) => `${pre}${Number(n) + 1})`);
+        if (fixed !== e.message) throw new PyError('TypeError', fixed, e.range);
+      }
+      throw e;
+    }
   };
   const creation = (f: (shape: number[], d?: DType) => Tensor) => (a: Args) => withGrad(f(a.shape(0), dtypeOf(a)), a);
   const like = (f: (shape: number[], d: DType) => Tensor) => (a: Args) => {
@@ -337,6 +355,16 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
     if (!torchFns[n]) torchFns[n] = method(n);
   }
   torchFns.exp = wrapTensorCheck('exp', method('exp'));
+  // python_arg_parser's should_allow_numbers_as_tensors: torch.add(1, 2) wraps the Python number as a 0-dim tensor
+  for (const n of ['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'floor_divide']) {
+    const f = torchFns[n];
+    torchFns[n] = (a) => {
+      const s = a.args[0];
+      if (typeof s !== 'number' && typeof s !== 'bigint' && typeof s !== 'boolean') return f(a);
+      const wrapped = Tensor.scalar(typeof s === 'number' ? s : Number(s), ops.scalarDtype(s));
+      return f(new Args(n, [wrapped, ...a.args.slice(1)], a.kw));
+    };
+  }
   const powMethod = torchFns.pow;
   torchFns.pow = (a) => {
     const base = a.get(0, 'self');
@@ -521,8 +549,9 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       const x = T(a);
       return ops.div(x, ops.add(ops.abs(x), 1n));
     },
-    smooth_l1_loss: (a) => ops.smoothL1Loss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('beta') ? a.num(-1, 'beta') : 1),
-    huber_loss: (a) => ops.huberLoss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('delta') ? a.num(-1, 'delta') : 1),
+    // these four warn about the target size with stacklevel=2 in torch/nn/functional.py (1.13)
+    smooth_l1_loss: (a) => warningsAtCaller(() => ops.smoothL1Loss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('beta') ? a.num(-1, 'beta') : 1)),
+    huber_loss: (a) => warningsAtCaller(() => ops.huberLoss(T(a), a.tensor(1, 'target'), reduction(a), a.kw.has('delta') ? a.num(-1, 'delta') : 1)),
     dropout: (a) => {
       const x = T(a);
       const p = a.num(1, 'p', 0.5);
@@ -562,8 +591,8 @@ export function installTorch(ip: Interpreter, rt: TorchRuntime): void {
       unsupportedLossArgs(a, 'binary_cross_entropy_with_logits');
       return bceWithLogits(T(a), a.tensor(1, 'target'), reduction(a));
     },
-    mse_loss: (a) => ops.mseLoss(T(a), a.tensor(1, 'target'), reduction(a)),
-    l1_loss: (a) => ops.l1Loss(T(a), a.tensor(1, 'target'), reduction(a)),
+    mse_loss: (a) => warningsAtCaller(() => ops.mseLoss(T(a), a.tensor(1, 'target'), reduction(a))),
+    l1_loss: (a) => warningsAtCaller(() => ops.l1Loss(T(a), a.tensor(1, 'target'), reduction(a))),
     binary_cross_entropy: (a) => ops.binaryCrossEntropy(T(a), a.tensor(1, 'target'), reduction(a), a.optTensor(2, 'weight')),
     cross_entropy: (a) => (unsupportedLossArgs(a, 'cross_entropy'), ops.crossEntropy(T(a), a.tensor(1, 'target'), reduction(a))),
     nll_loss: (a) => (unsupportedLossArgs(a, 'nll_loss'), ops.nllLoss(T(a), a.tensor(1, 'target'), reduction(a))),
@@ -730,6 +759,19 @@ const NN_MODULES: Record<string, string> = {
   Conv1d: 'torch.nn.modules.conv', Conv2d: 'torch.nn.modules.conv', MaxPool2d: 'torch.nn.modules.pooling', AvgPool2d: 'torch.nn.modules.pooling',
 };
 
+/** torch.f(..., out=t): the result written into t (same shape only), as the out= overloads do. */
+function withOut(name: string, out: Tensor, a: Args, f: () => PyValue): PyValue {
+  const grads = [...a.args, ...a.kw.values()].some((v) => v instanceof Tensor && v.requiresGrad);
+  if (grads && isGradEnabled()) {
+    throw new PyError('RuntimeError', `${name}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`);
+  }
+  const r = f();
+  if (!(r instanceof Tensor)) return r;
+  if (r.shape.join() !== out.shape.join()) throw new PyError('NotImplementedError', `${name}(out=...) with an output of another shape is not supported by Autograd Lens yet`);
+  noGrad(() => ops.writeValues(out, r));
+  return out;
+}
+
 function wrapTensorCheck(name: string, f: Fn): Fn {
   return (a) => {
     const v = a.get(0, 'input');
@@ -741,12 +783,7 @@ function wrapTensorCheck(name: string, f: Fn): Fn {
 }
 
 function typeNameOf(v: PyValue): string {
-  if (v instanceof PyList) return 'list';
-  if (v instanceof PyTuple) return 'tuple';
-  if (typeof v === 'number') return 'float';
-  if (typeof v === 'bigint') return 'int';
-  if (typeof v === 'string') return 'str';
-  return 'object';
+  return pyTypeOf(v);
 }
 
 function tensorList(ip: Interpreter, v: PyValue): Tensor[] {

@@ -148,6 +148,16 @@ export class PyBuiltin extends PyObject {
 export class PyFunction extends PyObject {
   /** The class whose body defined it (for zero-argument super()). */
   definingClass: PyClass | null = null;
+  /** A def whose body yields: calling it returns a generator object. */
+  isGenerator = false;
+  /** The function whose body defined it (its __qualname__ is outer.<locals>.name). */
+  enclosing: PyFunction | null = null;
+  /** Python's __qualname__: Class.method, outer.<locals>.inner, or the name. */
+  get qualname(): string {
+    if (this.definingClass) return `${this.definingClass.name}.${this.name}`;
+    if (this.enclosing) return `${this.enclosing.qualname}.<locals>.${this.name}`;
+    return this.name;
+  }
   constructor(
     public name: string,
     public params: A.Parameters,
@@ -271,6 +281,8 @@ export class Scope {
   readonly vars = new Map<string, PyValue>();
   readonly globalNames = new Set<string>();
   readonly nonlocalNames = new Set<string>();
+  /** A comprehension's own scope (`:=` inside it binds in the enclosing scope). */
+  comprehension = false;
   constructor(public parent: Scope | null) {}
 }
 
