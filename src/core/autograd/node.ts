@@ -78,8 +78,11 @@ class SavedWrappedNumber extends SavedTensor {
   private readonly dtype: DType;
   private readonly value: number;
   private made = false;
-  constructor(t: Tensor, owner: Node) {
+  /** The Python number itself (grad_fn._saved_other shows it as a 0-d tensor of its own type). */
+  readonly scalar: number | bigint | boolean;
+  constructor(t: Tensor, owner: Node, scalar: number | bigint | boolean) {
     super(null, owner, false);
+    this.scalar = scalar;
     this.tensorId = t.id;
     this.tensorOrigin = t.origin;
     this.dtype = t.dtype;
@@ -255,8 +258,15 @@ export class Node {
    * save() for a wrapped number: a 0-d tensor the op made of a Python scalar, with no grad_fn,
    * at version 0, that nothing but this node holds. It is kept as a number until unpacked.
    */
-  saveWrappedNumber(key: string, t: Tensor): void {
-    this.keepSaved(key, new SavedWrappedNumber(t, this));
+  /** Saves `t`, the wrapped form of the Python number `scalar`, as the number until it is unpacked. */
+  saveWrappedNumber(key: string, t: Tensor, scalar: number | bigint | boolean): void {
+    this.keepSaved(key, new SavedWrappedNumber(t, this, scalar));
+  }
+
+  /** The Python number saved under `key` by saveWrappedNumber, if that is how it was saved. */
+  savedNumber(key: string): number | bigint | boolean | undefined {
+    const s = this.saved.get(key);
+    return s instanceof SavedWrappedNumber ? s.scalar : undefined;
   }
 
   private keepSaved(key: string, s: SavedTensor): void {

@@ -16,11 +16,6 @@ export function wrap(x: Operand, dtype: DType): Tensor {
  * int, Double for a float), not in the op's dtype: `(x/2).grad_fn._saved_other` is tensor(2).
  * Kept aside under '#name' for grad_fn._saved_<name>; backward uses the op-dtype copy.
  */
-function wrappedScalars(node: { attrs: Record<string, unknown> }, a: Operand, b: Operand): void {
-  // node.attrs is allocated on first use: tensor-tensor ops leave it alone
-  if (!isTensor(a)) node.attrs['#self'] = a;
-  if (!isTensor(b)) node.attrs['#other'] = b;
-}
 /** The tensor operand or null: Python scalars still take a (None, 0) slot in next_functions. */
 const tin = (x: Operand): Tensor | null => (isTensor(x) ? x : null);
 
@@ -93,13 +88,12 @@ export function mul(a: Operand, b: Operand): Tensor {
     // a Python scalar operand's wrapped tensor is saved as a number until backward needs it
     if (node.next[1]) {
       if (isTensor(a)) node.save('self', ta);
-      else node.saveWrappedNumber('self', ta);
+      else node.saveWrappedNumber('self', ta, a);
     }
     if (node.next[0]) {
       if (isTensor(b)) node.save('other', tb);
-      else node.saveWrappedNumber('other', tb);
+      else node.saveWrappedNumber('other', tb, b);
     }
-    wrappedScalars(node, a, b);
   }
   return out;
 }
@@ -132,9 +126,12 @@ export function div(a: Operand, b: Operand, roundingMode: 'trunc' | 'floor' | nu
     return [ga, gb];
   });
   if (node) {
-    if (node.next[1]) node.save('self', ta);
-    node.save('other', tb);
-    wrappedScalars(node, a, b);
+    if (node.next[1]) {
+      if (isTensor(a)) node.save('self', ta);
+      else node.saveWrappedNumber('self', ta, a);
+    }
+    if (isTensor(b)) node.save('other', tb);
+    else node.saveWrappedNumber('other', tb, b);
   }
   return out;
 }

@@ -514,7 +514,7 @@ export class TorchRuntime implements HostOps {
     if (name.startsWith('_saved_')) {
       const key = name.slice(7);
       const s = n.saved.get(key);
-      const wrapped = n.attrs['#' + key] as number | bigint | boolean | undefined;
+      const wrapped = n.savedNumber(key);
       if (wrapped !== undefined && s) {
         s.unpack(); // PyTorch's error once freed
         const dt = typeof wrapped === 'boolean' ? 'bool' : typeof wrapped === 'bigint' ? 'int64' : 'float64';
