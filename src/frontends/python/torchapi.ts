@@ -814,15 +814,7 @@ export class TorchRuntime implements HostOps {
     M.set('inverse', (t) => ops.inverse(t));
     M.set('dist', (t, a) => ops.dist(t, a.tensor(0, 'other'), a.num(1, 'p', 2)));
     const varMean = (isStd: boolean) => (t: Tensor, a: Args): PyValue => {
-      let dims: number[] | null = null;
-      let correction = 1;
-      const first = a.get(0, 'dim', null);
-      if (typeof first === 'boolean') correction = first ? 1 : 0;
-      else if (first !== null) dims = a.dims(0, 'dim');
-      if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
-      if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
-      if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
-      const keepdim = a.kw.get('keepdim') === true || (dims !== null && a.args.length > 2 && a.args[2] === true);
+      const { dims, correction, keepdim } = varianceArgs(a);
       return new PyTuple(ops.varMean(t, dims, correction, keepdim, isStd));
     };
     M.set('std_mean', varMean(true));
@@ -968,15 +960,7 @@ export class TorchRuntime implements HostOps {
     M.set('argmax', (t, a) => ops.argmax(t, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false), true));
     M.set('argmin', (t, a) => ops.argmax(t, a.optInt(0, 'dim'), a.bool(1, 'keepdim', false), false));
     const varstd = (isStd: boolean) => (t: Tensor, a: Args): PyValue => {
-      let dims: number[] | null = null;
-      let correction = 1;
-      const first = a.get(0, 'dim', null);
-      if (typeof first === 'boolean') correction = first ? 1 : 0;
-      else if (first !== null) dims = a.dims(0, 'dim');
-      if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
-      if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
-      if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
-      const keepdim = a.kw.get('keepdim') === true || (dims !== null && a.args.length > 2 && a.args[2] === true);
+      const { dims, correction, keepdim } = varianceArgs(a);
       return ops.variance(t, dims, correction, keepdim, isStd);
     };
     M.set('var', varstd(false));
@@ -1373,4 +1357,21 @@ export { DTYPES, PyModule, Kw };
 function savedAttr(v: unknown): PyValue {
   if (Array.isArray(v)) return new PyTuple(v.map((x) => (typeof x === 'number' ? BigInt(x) : (x as PyValue))));
   return v as PyValue;
+}
+
+/**
+ * The arguments of std/var (and std_mean/var_mean): (dim, unbiased, keepdim), the old
+ * (unbiased) form, or keywords unbiased= / correction= / keepdim=.
+ */
+function varianceArgs(a: Args): { dims: number[] | null; correction: number; keepdim: boolean } {
+  let dims: number[] | null = null;
+  let correction = 1;
+  const first = a.get(0, 'dim', null);
+  if (typeof first === 'boolean') correction = first ? 1 : 0;
+  else if (first !== null) dims = a.dims(0, 'dim');
+  if (a.kw.has('unbiased')) correction = a.kw.get('unbiased') ? 1 : 0;
+  if (a.kw.has('correction')) correction = Number(a.kw.get('correction'));
+  if (dims && a.args.length > 1 && typeof a.args[1] === 'boolean') correction = a.args[1] ? 1 : 0;
+  const keepdim = a.kw.get('keepdim') === true || (dims !== null && a.args.length > 2 && a.args[2] === true);
+  return { dims, correction, keepdim };
 }
