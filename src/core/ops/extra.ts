@@ -9,7 +9,7 @@ import { allocate, DType, isFloating, scalarTypeName } from '../dtype';
 import { TorchError } from '../errors';
 import { broadcastShapes, normDim, numel, sameShape } from '../shape';
 import { Tensor } from '../tensor';
-import { warn } from '../warnings';
+import { checkTargetSize } from './nnfunc';
 import { mul } from './elementwise';
 import { expandValues, unaryMap } from './kernels';
 import { getDefaultDtype, isTensor, Operand, resultType, Scalar, scalarValue } from './scalar';
@@ -529,17 +529,6 @@ export function threshold(a: Tensor, th: number, value: number): Tensor {
 
 type Reduction = 'mean' | 'sum' | 'none';
 
-function lossTargetCheck(input: Tensor, target: Tensor): void {
-  if (!sameShape(input.shape, target.shape)) {
-    warn(
-      'UserWarning',
-      `Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])). ` +
-        'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
-      'library',
-    );
-  }
-}
-
 /**
  * A pointwise regression loss with its own node (SmoothL1LossBackward0, HuberLossBackward0):
  * l(d) and dl/dd for d = input - target, reduced as sum()/mean() would.
@@ -552,7 +541,7 @@ function pointwiseLoss(
   l: (d: number) => number,
   dl: (d: number) => number,
 ): Tensor {
-  lossTargetCheck(input, target);
+  checkTargetSize(input, target);
   const shape = broadcastShapes(input.shape, target.shape);
   const dt = resultType(input, target);
   const r = f32r(dt);

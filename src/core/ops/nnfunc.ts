@@ -70,7 +70,8 @@ function softmaxImpl(x: Tensor, dim: number, log: boolean): Tensor {
 export const softmax = (x: Tensor, dim: number): Tensor => softmaxImpl(x, dim, false);
 export const logSoftmax = (x: Tensor, dim: number): Tensor => softmaxImpl(x, dim, true);
 
-function checkTargetSize(input: Tensor, target: Tensor): void {
+/** The UserWarning of torch/nn/functional.py's losses when target and input sizes differ. */
+export function checkTargetSize(input: Tensor, target: Tensor): void {
   if (!sameShape(input.shape, target.shape)) {
     warn(
       'UserWarning',
