@@ -8,6 +8,10 @@ import { runCells } from '../../src/frontends/python/runner';
  * Python's documented semantics (derivatives.yaml formulas, CPython rules).
  */
 describe('PyTorch and Python semantics', () => {
+  it('set comparisons are subset and superset tests (proper with < and >)', () => {
+    assert.strictEqual(run('print({1, 2} <= {1, 2, 3}, {1} < {1}, {1, 2} >= {2}, {3} > {3}, {1} < {1, 2}, {1, 4} <= {1, 2})'), 'True False True False True False\n');
+  });
+
   it('second derivatives with create_graph', () => {
     assert.strictEqual(
       run(`import torch

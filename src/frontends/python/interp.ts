@@ -1408,6 +1408,14 @@ export class Interpreter {
       }
       return numCompare(op, BigInt(a.items.length), BigInt(b.items.length));
     }
+    if (a instanceof PySet && b instanceof PySet) {
+      // subset / superset, proper with < and >
+      const within = (x: PySet, y: PySet) => [...x.map.keys()].every((k) => y.map.has(k));
+      if (op === '<=') return within(a, b);
+      if (op === '>=') return within(b, a);
+      if (op === '<') return a.map.size < b.map.size && within(a, b);
+      if (op === '>') return a.map.size > b.map.size && within(b, a);
+    }
     const names: Record<string, string> = { '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
     if (a instanceof PyInstance) {
       const m = a.cls.lookup(`__${names[op]}__`);
