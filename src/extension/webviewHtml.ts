@@ -6,30 +6,11 @@
  * it as text.
  */
 import * as vscode from 'vscode';
-import { inlineScript, inlineStyle, makeNonce, workerSourceElement } from '../webview/inline';
-
-export { makeNonce };
+import { inlinePage } from '../webview/inline';
 
 /** The page loads nothing from disk: everything it runs is in its HTML. */
 export function localResourceRoots(): vscode.Uri[] {
   return [];
-}
-
-/**
- * The Content-Security-Policy: only our nonce'd script and style; the layout worker only from a
- * blob the page makes of the source it carries; no eval, no inline event handlers, no network,
- * no resources from anywhere.
- */
-export function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src 'nonce-${nonce}'`,
-    'img-src data:',
-    'worker-src blob:',
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
 }
 
 /** The texts the page is made of (dist/webview.js, dist/layoutWorker.js, media/webview.css). */
@@ -46,25 +27,6 @@ export async function readPageAssets(extensionUri: vscode.Uri): Promise<PageAsse
   return { script, worker, css };
 }
 
-export function panelHtml(assets: PageAssets, nonce = makeNonce()): string {
-  if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error('nonce must be base64/hex');
-  return `<!DOCTYPE html>
-<html lang="en">
-  <head>
-    <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(nonce)}">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <style nonce="${nonce}">
-${inlineStyle(assets.css)}
-    </style>
-    <title>Autograd Lens</title>
-  </head>
-  <body>
-    <div id="al-root"></div>
-    ${workerSourceElement(assets.worker)}
-    <script nonce="${nonce}">
-${inlineScript(assets.script)}
-    </script>
-  </body>
-</html>`;
+export function panelHtml(assets: PageAssets, nonce?: string): string {
+  return inlinePage({ nonce, title: 'Autograd Lens', css: assets.css, script: assets.script, workerJs: assets.worker });
 }

@@ -7,7 +7,7 @@
  * draws it with textContent only.
  */
 import type { Trace } from '../trace/trace';
-import { escapeHtml, inlineScript, inlineStyle, makeNonce, scriptSafeJson, workerSourceElement } from './inline';
+import { escapeHtml, inlinePage, scriptSafeJson } from './inline';
 
 export interface StandaloneOptions {
   /** Shown in the toolbar and the page title. */
@@ -21,39 +21,15 @@ export interface StandaloneOptions {
 export { escapeHtml, scriptSafeJson };
 
 export function renderStandaloneHtml(trace: Trace, webviewJs: string, css: string, options: StandaloneOptions = {}): string {
-  const nonce = options.nonce ?? makeNonce();
-  if (!/^[A-Za-z0-9+/=_-]+$/.test(nonce)) throw new Error('nonce must be base64/hex');
   const title = options.title ?? 'Autograd graph';
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${nonce}'`,
-    `style-src 'nonce-${nonce}'`,
-    `img-src data:`,
-    `font-src data:`,
-    ...(options.workerJs ? [`worker-src blob:`] : []),
-    `base-uri 'none'`,
-    `form-action 'none'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="dark light">
-<title>${escapeHtml(`Autograd Lens — ${title}`)}</title>
-<style nonce="${nonce}">
-${inlineStyle(css)}
-</style>
-</head>
-<body class="al-standalone">
-<div id="al-root"></div>
-<script type="application/json" id="al-trace" data-title="${escapeHtml(title)}">${scriptSafeJson(trace)}</script>
-${options.workerJs ? workerSourceElement(options.workerJs) : ''}
-<script nonce="${nonce}">
-${inlineScript(webviewJs)}
-</script>
-</body>
-</html>
-`;
+  return inlinePage({
+    nonce: options.nonce,
+    title: `Autograd Lens — ${title}`,
+    css,
+    script: webviewJs,
+    workerJs: options.workerJs,
+    data: `<script type="application/json" id="al-trace" data-title="${escapeHtml(title)}">${scriptSafeJson(trace)}</script>\n`,
+    bodyClass: 'al-standalone',
+    colorScheme: true,
+  });
 }
